@@ -1,0 +1,75 @@
+# Wirepress: `make run` serves the demo site, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: run test test-postgres bench lint format superuser chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+## run: install, migrate, load the demo article on an empty database, serve on $(HOST):$(PORT)
+run: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py load_demo --if-empty
+	@echo
+	@echo "  Wirepress is running on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo
+	$(BIN)/gunicorn blog.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+
+## superuser: create an editor account for /admin/
+superuser: $(VENV)/.runtime
+	$(BIN)/python manage.py createsuperuser
+
+## chromium: Debian's Chromium for the browser tests (Playwright cannot download one here)
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's chromium at /usr/bin/chromium:"; \
+	    echo "    sudo apt-get install chromium"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+## test: the whole suite (SQLite unless DATABASE_URL says otherwise), browser tests included
+test: $(VENV)/.dev chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-postgres: the whole suite against the local PostgreSQL server
+test-postgres: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+test-postgres: $(VENV)/.dev chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## bench: benchmarks, printed as tables
+bench: $(VENV)/.dev
+	$(BIN)/python -m bench
+
+## lint: ruff, as CI runs it
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,189 @@
+"""Publishing: wire agencies (sources), articles with their attribution, categories, tags."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from blog.sanitize import sanitize_article_html
+
+
+class Source(models.Model):
+    """A wire agency whose stories are republished (UNIAN, Reuters, AP...)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    homepage = models.URLField(blank=True)
+    copyright_notice = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Default copyright line for its stories; {year} is replaced by the year "
+        "of publication, e.g. “(C)UNIAN {year}”.",
+    )
+    licence_note = models.TextField(
+        blank=True, help_text="The terms under which its stories are republished (editors only)."
+    )
+    canonical_required = models.BooleanField(
+        "link canonically to the original",
+        default=False,
+        help_text="The licence asks for rel=canonical to point at the agency's original.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:source", args=[self.slug])
+
+    def copyright_for(self, year: int) -> str:
+        return self.copyright_notice.replace("{year}", str(year))
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:category", args=[self.slug])
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:tag", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles a reader may see: published, with a publication time not in the future."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        return self.select_related("source").order_by("-published_at", "-pk")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    standfirst = models.TextField(blank=True, help_text="The line under the title.")
+    body = models.TextField(
+        blank=True, help_text="HTML. Scripts, styles and unknown markup are removed on save."
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Published articles with a time in the future are scheduled: readers see "
+        "them from that time on.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="The editor who republished it.",
+    )
+
+    # Attribution
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
+    )
+    original_url = models.URLField("original article", max_length=500, blank=True)
+    original_byline = models.CharField(max_length=200, blank=True)
+    copyright_line = models.CharField(
+        max_length=200, blank=True, help_text="Left blank, the source's notice is used."
+    )
+
+    # Featured photo
+    photo = models.ImageField(
+        upload_to="photos/%Y/%m/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_alt = models.CharField(
+        "photo description", max_length=300, blank=True, help_text="Alt text for screen readers."
+    )
+    photo_caption = models.CharField(max_length=500, blank=True)
+    photo_credit = models.CharField(max_length=200, blank=True, help_text="e.g. “Reuters”.")
+
+    categories = models.ManyToManyField(Category, blank=True, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Sanitizing here, not in a form, keeps every path (admin, import, shell) safe.
+        self.body = sanitize_article_html(self.body)
+        if not self.slug:
+            self.slug = slugify(self.title)[:200]
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if not self.copyright_line and self.source_id and self.source.copyright_notice:
+            year = (self.published_at or timezone.now()).year
+            self.copyright_line = self.source.copyright_for(year)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        date = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return reverse(
+            "blog:article",
+            kwargs={"year": date.year, "month": date.month, "day": date.day, "slug": self.slug},
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and not self.is_public
+
+    @property
+    def canonical_url(self) -> str:
+        """The original's URL when the source's licence asks for a canonical link."""
+        if self.source and self.source.canonical_required and self.original_url:
+            return self.original_url
+        return ""

@@ -1,0 +1,51 @@
+"""Start-up configuration: bad environment values stop the process with a clear message."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_check(env, *args):
+    environ = {
+        key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env={**environ, "SECRET_KEY": "k7#Qz!p2@Lm9$Wv4^Rt8&Yb1*Nc6(Hd3)Jf5-Gs0+Ux" * 2, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "nonsense://"),
+        ("EMAIL_URL", "carrier-pigeon://"),
+        ("DATABASE_CONN_MAX_AGE", "forever"),
+    ],
+)
+def test_a_bad_value_names_the_variable(name, value):
+    result = run_check({name: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert name in result.stderr.splitlines()[-1]
+
+
+def test_production_settings_pass_the_deployment_check():
+    result = run_check(
+        {"DEBUG": "false", "HTTPS": "true", "ALLOWED_HOSTS": "news.example.org"},
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
