@@ -131,9 +131,10 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.humanize",
     "blog",
-    "comments",
     "django_comments_xtd",
     "django_comments",
+    # After django_comments_xtd: its ready() undoes one of xtd's signal handlers.
+    "comments",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -251,16 +252,14 @@ X_FRAME_OPTIONS = "DENY"
 # --- Comments (django-comments-xtd) ----------------------------------------------------
 
 COMMENTS_APP = "django_comments_xtd"
+# Levels of replies below a top-level comment: 4 gives five levels in all, as WordPress.
 COMMENTS_XTD_MAX_THREAD_LEVEL = envint("COMMENTS_MAX_THREAD_LEVEL", 4)
+# Guests' comments are not held behind xtd's emailed confirmation link (a signed pickle).
 COMMENTS_XTD_CONFIRM_EMAIL = False
-COMMENTS_XTD_APP_MODEL_OPTIONS = {
-    "blog.article": {
-        "allow_flagging": True,
-        "allow_feedback": True,
-        "show_feedback": True,
-        "who_can_post": "all",
-    },
-}
+COMMENT_MAX_LENGTH = envint("COMMENT_MAX_LENGTH", 10_000)
+# How long a rendered comment form stays valid (django-comments' security timestamp).
+COMMENTS_TIMEOUT = envint("COMMENTS_TIMEOUT", 2 * 3600)
+AVATARS_GRAVATAR = envbool("AVATARS_GRAVATAR", False)
 
 # --- Accounts (django-allauth) ------------------------------------------------------------
 

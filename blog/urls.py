@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from blog import views
+from comments import urls as comments_urls
 
 blog_patterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -20,6 +21,7 @@ blog_patterns = [
 urlpatterns = [
     path("", include((blog_patterns, "blog"))),
     path("comments/", include("comments.urls")),
+    path("comments/", include(comments_urls.redirect_patterns)),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

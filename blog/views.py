@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView
 
 from blog.models import Article, Category, Source, Tag
+from comments.views import article_discussion
 
 ARTICLES_PER_PAGE = 10
 
@@ -45,7 +46,8 @@ def article_detail(request, year, month, day, slug):
         raise Http404("No such article.")
     if request.path != article.get_absolute_url():
         return redirect(article, permanent=True)
-    return render(request, "blog/article_detail.html", {"article": article})
+    context = {"article": article, **article_discussion(request, article)}
+    return render(request, "blog/article_detail.html", context)
 
 
 category_articles = FilteredArticleList.as_view(

@@ -1,0 +1,111 @@
+"""The comment form: guest fields or the signed-in identity, reply target, notifications.
+
+Built on django-comments' form, which keeps its security hash and timestamp (a form is only
+valid for COMMENTS_TIMEOUT after it was rendered) and its honeypot field.
+"""
+
+from django import forms
+from django.conf import settings
+from django_comments.forms import CommentForm as DjangoCommentForm
+
+from comments.selectors import article_comments
+
+# The fields django-comments checks for tampering and staleness.
+SECURITY_FIELDS = ("content_type", "object_pk", "timestamp", "security_hash")
+
+
+class CommentForm(DjangoCommentForm):
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=0)
+    remember = forms.BooleanField(
+        required=False,
+        label="Save my name, email, and website in this browser for the next time I comment.",
+    )
+    notify_comments = forms.BooleanField(
+        required=False, label="Notify me of new comments via email."
+    )
+    notify_posts = forms.BooleanField(required=False, label="Notify me of new posts via email.")
+
+    def __init__(self, article, *, user=None, data=None, initial=None, **kwargs):
+        self.user = user if user is not None and user.is_authenticated else None
+        super().__init__(article, data=data, initial=initial, **kwargs)
+        self.fields["comment"].label = "Comment"
+        self.fields["comment"].max_length = settings.COMMENT_MAX_LENGTH
+        self.fields["comment"].widget.attrs.update(
+            {"rows": 6, "maxlength": settings.COMMENT_MAX_LENGTH, "required": True}
+        )
+        self.fields["comment"].error_messages["required"] = "Please type your comment."
+        self.fields["name"].label = "Name"
+        self.fields["name"].error_messages["required"] = "Please give your name."
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].label = "Email"
+        self.fields["email"].help_text = "Required, never made public."
+        self.fields["email"].error_messages.update(
+            required="Please give your email address (it is never shown).",
+            invalid="Please give a valid email address, like name@example.org.",
+        )
+        self.fields["url"].error_messages["invalid"] = "Please give a valid web address."
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["url"].label = "Website"
+        self.fields["url"].widget.attrs["autocomplete"] = "url"
+        self.fields["honeypot"].label = "Leave this field empty"
+        self.fields["honeypot"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+        if self.user:
+            # The identity comes from the account; guests' fields are not asked for.
+            for name in ("name", "email", "url"):
+                self.fields[name].required = False
+                self.fields[name].widget = forms.HiddenInput()
+            del self.fields["remember"]
+
+    @property
+    def article(self):
+        return self.target_object
+
+    @property
+    def is_stale(self) -> bool:
+        """True when only the security data failed: an old or tampered form, not bad input."""
+        return self.is_bound and any(name in self.errors for name in SECURITY_FIELDS)
+
+    def clean_reply_to(self):
+        parent_id = self.cleaned_data.get("reply_to") or 0
+        if not parent_id:
+            self.parent = None
+            return 0
+        parent = article_comments(self.article).filter(pk=parent_id, is_public=True).first()
+        if parent is None:
+            raise forms.ValidationError(
+                "The comment you are replying to is not on this article (any more)."
+            )
+        if parent.level >= settings.COMMENTS_XTD_MAX_THREAD_LEVEL:
+            raise forms.ValidationError(
+                "This thread is as deep as it can go: reply to an earlier comment instead."
+            )
+        self.parent = parent
+        return parent_id
+
+    def clean_comment(self):
+        text = super().clean_comment().strip()
+        if not text:
+            raise forms.ValidationError("Please type your comment.")
+        return text
+
+    def identity(self) -> dict:
+        """Name, email and website of the commenter (the account's for signed-in users)."""
+        if self.user:
+            return {
+                "name": self.user.get_full_name() or self.user.get_username(),
+                "email": self.user.email,
+                "url": "",
+            }
+        return {
+            "name": self.cleaned_data["name"].strip(),
+            "email": self.cleaned_data["email"],
+            "url": self.cleaned_data["url"],
+        }
+
+    def fresh_copy(self) -> "CommentForm":
+        """An unbound form carrying what the reader typed, with new security data."""
+        keep = ("name", "email", "url", "comment", "reply_to", "remember")
+        initial = {name: self.data.get(name, "") for name in keep if name in self.fields}
+        initial["notify_comments"] = bool(self.data.get("notify_comments"))
+        initial["notify_posts"] = bool(self.data.get("notify_posts"))
+        return CommentForm(self.article, user=self.user, initial=initial)

@@ -1,0 +1,145 @@
+"""Reads: an article's discussion as a flat, render-ready list, in a constant number of queries.
+
+The page needs, per comment: its place in the tree, its text as HTML, its like count, whether
+the reader likes it, and whether it is the reader's own comment awaiting moderation. All of it
+comes from one query for the comments (like counts aggregated in SQL) and, for a signed-in
+reader, one for their likes, whatever the number of comments.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django_comments.models import CommentFlag
+from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
+
+from blog.models import Article
+from comments.avatars import avatar_url
+from comments.text import render_comment_text
+
+
+def article_comments(article):
+    """Every comment on `article`, public or not, in thread order."""
+    return XtdComment.norel_objects.filter(
+        content_type=ContentType.objects.get_for_model(article),
+        object_pk=str(article.pk),
+        site_id=settings.SITE_ID,
+    ).order_by("thread_id", "order")
+
+
+def public_comments(article):
+    return article_comments(article).filter(is_public=True, is_removed=False)
+
+
+def likeable_comment(comment_id) -> tuple[XtdComment, Article]:
+    """A public comment on a published article, and that article; 404 otherwise."""
+    comment = get_object_or_404(
+        XtdComment.norel_objects,
+        pk=comment_id,
+        is_public=True,
+        is_removed=False,
+        content_type=ContentType.objects.get_for_model(Article),
+    )
+    article = get_object_or_404(Article.objects.published(), pk=comment.object_pk)
+    return comment, article
+
+
+@dataclass
+class CommentNode:
+    """One comment as the page shows it, with what the flat template needs to nest it."""
+
+    comment: XtdComment
+    depth: int
+    like_count: int
+    visible: bool  # False: a hidden comment kept as a placeholder for its visible replies
+    pending: bool = False  # the reader's own comment, awaiting moderation
+    liked: bool = False
+    can_reply: bool = True
+    opens_list: bool = False  # the first reply to the previous comment
+    closes: range = range(0)  # reply lists to close before this comment
+    parent: "CommentNode | None" = None
+
+    @property
+    def pk(self):
+        return self.comment.pk
+
+    @property
+    def html(self):
+        return render_comment_text(self.comment.comment)
+
+    @property
+    def avatar(self):
+        return avatar_url(self.comment.user_email)
+
+
+@dataclass
+class Discussion:
+    nodes: list[CommentNode] = field(default_factory=list)
+    count: int = 0  # public comments, as in "N thoughts on ..."
+    final_closes: range = range(0)
+
+
+def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
+    """The discussion of `article` as `user` sees it. `own_comment_ids` are comments this
+    browser posted (guests' held comments are shown to their author only)."""
+    own_ids = set(own_comment_ids)
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    rows = list(
+        article_comments(article)
+        .filter(is_removed=False)
+        .annotate(like_count=Count("flags", filter=Q(flags__flag=LIKEDIT_FLAG)))
+    )
+    liked = set()
+    if user_id is not None:
+        liked = set(
+            CommentFlag.objects.filter(
+                user_id=user_id,
+                flag=LIKEDIT_FLAG,
+                comment__content_type=ContentType.objects.get_for_model(article),
+                comment__object_pk=str(article.pk),
+            ).values_list("comment_id", flat=True)
+        )
+
+    max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+    by_pk = {}
+    for row in rows:
+        parent = by_pk.get(row.parent_id) if row.parent_id != row.pk else None
+        own = row.pk in own_ids or (user_id is not None and row.user_id == user_id)
+        by_pk[row.pk] = node = CommentNode(
+            comment=row,
+            depth=parent.depth + 1 if parent else 0,
+            like_count=row.like_count,
+            visible=row.is_public or own,
+            pending=not row.is_public and own,
+            liked=row.pk in liked,
+            parent=parent,
+        )
+        node.can_reply = row.is_public and row.level < max_level
+
+    # A hidden comment stays in the page, as a placeholder, only above a visible reply.
+    needed = set()
+    for node in by_pk.values():
+        if node.visible:
+            ancestor = node
+            while ancestor is not None and ancestor.pk not in needed:
+                needed.add(ancestor.pk)
+                ancestor = ancestor.parent
+
+    discussion = Discussion()
+    previous_depth = -1
+    for node in by_pk.values():
+        if node.pk not in needed:
+            continue
+        if node.depth > previous_depth:
+            node.opens_list = previous_depth >= 0
+            node.depth = previous_depth + 1
+        else:
+            node.closes = range(previous_depth - node.depth)
+        previous_depth = node.depth
+        discussion.nodes.append(node)
+        if node.comment.is_public:
+            discussion.count += 1
+    discussion.final_closes = range(max(previous_depth, 0))
+    return discussion
