@@ -35,7 +35,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator, capfirst, slugify
 from lxml import etree
 
 from blog.models import Article, Source, SourceFeed
@@ -809,7 +809,7 @@ def wire_update_changes(*, article: Article) -> list[tuple[str, str, str]]:
     changes = []
     for name in CONTENT_FIELDS:
         if name in content and content[name] != getattr(article, name):
-            label = Article._meta.get_field(name).verbose_name
+            label = capfirst(Article._meta.get_field(name).verbose_name)
             current, new = getattr(article, name), content[name]
             if name == "body":
                 current, new = plain_text(current), plain_text(new)
