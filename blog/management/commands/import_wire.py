@@ -137,11 +137,17 @@ class Command(BaseCommand):
             for item in feed.items
             if item.outcome in ("failed", "skipped", "held")
         ]
-        if notes or any(feed.status == "failed" for feed in summary.feeds):
+        if notes or any(feed.reason for feed in summary.feeds):
             self.stdout.write("")
         for feed in summary.feeds:
             if feed.status == "failed":
-                self.stdout.write(self.style.ERROR(f"{feed.url}: {feed.reason}"))
+                self.stdout.write(
+                    self.style.ERROR(f"failed: {feed.source} {feed.url}: {feed.reason}")
+                )
+            elif feed.reason:
+                self.stdout.write(
+                    self.style.WARNING(f"warning: {feed.source} {feed.url}: {feed.reason}")
+                )
         for feed, item in notes:
             text = f"{item.outcome}: {feed.source} “{item.title}”: {item.reason}"
             style = self.style.ERROR if item.outcome == "failed" else self.style.WARNING
