@@ -289,6 +289,10 @@ def parse_feed(content: bytes, *, url: str, content_type: str = "") -> ParsedFee
             "content-location": url,
             "content-type": content_type or "application/xml",
         },
+        # Every piece of HTML goes through nh3 here, relative links included (against the
+        # base feedparser records): its own slower sanitizing and resolving are not needed.
+        sanitize_html=False,
+        resolve_relative_uris=False,
     )
     problem = parsed.get("bozo_exception")
     malformed = str(problem) if isinstance(problem, xml.sax.SAXException) else ""
@@ -323,8 +327,8 @@ def _item_from_entry(entry, *, base_url: str, captions: dict) -> WireItem:
     item.guid = guid if len(guid) <= 500 else "sha256:" + hashlib.sha256(guid.encode()).hexdigest()
 
     item.title = Truncator(plain_text(entry.get("title", ""))).chars(300)
-    body, summary = _entry_html(entry)
-    item.body = clean_wire_html(body or summary, base_url=link or base_url)
+    body, summary, html_base = _entry_html(entry)
+    item.body = clean_wire_html(body or summary, base_url=html_base or base_url)
     if body and summary:
         standfirst = plain_text(summary)
         if standfirst and not plain_text(item.body).startswith(standfirst[:100]):
@@ -351,20 +355,23 @@ def _item_from_entry(entry, *, base_url: str, captions: dict) -> WireItem:
     return item
 
 
-def _entry_html(entry) -> tuple[str, str]:
-    """The item's full text (content:encoded, Atom content) and its summary, as HTML."""
-    body = ""
+def _entry_html(entry) -> tuple[str, str, str]:
+    """The item's full text (content:encoded, Atom content) and its summary, as HTML, and
+    the base URL of the one used (xml:base, or the feed's address)."""
+    body, base = "", ""
     for content in entry.get("content", []):
         value = content.get("value", "")
         if content.get("type") == "text/plain":
             value = text_to_html(value)
         if value.strip():
-            body = value
+            body, base = value, content.get("base", "")
             break
     summary = entry.get("summary", "")
     if entry.get("summary_detail", {}).get("type") == "text/plain":
         summary = text_to_html(summary)
-    return body, summary
+    if not body:
+        base = entry.get("summary_detail", {}).get("base", "")
+    return body, summary, base
 
 
 def _entry_photo(entry, *, base_url: str) -> str:

@@ -561,3 +561,12 @@ def test_tracking_parameters_are_dropped_and_the_rest_kept():
         == "https://x.example/a?id=5&page=2#part"
     )
     assert wire.url_without_tracking("https://x.example/a?q=a%20b") == "https://x.example/a?q=a%20b"
+
+
+def test_an_unchanged_feed_costs_one_query_per_item(serve, add_feed, django_assert_num_queries):
+    add_feed(serve("/unian.rss", "unian_rss.xml"))
+    wire.wire_import()
+    # The feeds, one look-up per item, and the feed's status.
+    with django_assert_num_queries(1 + 3 + 1):
+        summary = wire.wire_import()
+    assert summary.totals["unchanged"] == 3
