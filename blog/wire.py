@@ -793,18 +793,21 @@ def _article_update(article: Article, content: dict[str, str], *, guid: str = ""
 
 
 def _unique_slug(title: str, key: str) -> str:
-    base = slugify(title)[:80].strip("-") or "wire-story"
-    # Same title as another story (or a title slugify cannot spell, e.g. in Cyrillic): a
+    base = slugify(title)[:80].strip("-")
+    # Same title as another story, or one slugify cannot spell (Cyrillic, for instance): a
     # suffix from the item's ID, stable across runs, then a counter.
-    candidates = [base, f"{base}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"]
-    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    suffixed = f"{base or 'wire-story'}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+    candidates = [base, suffixed] if base else [suffixed]
+    taken = set(
+        Article.objects.filter(slug__startswith=base or "wire-story").values_list("slug", flat=True)
+    )
     for candidate in candidates:
         if candidate not in taken:
             return candidate
     number = 2
-    while f"{candidates[1]}-{number}" in taken:
+    while f"{suffixed}-{number}" in taken:
         number += 1
-    return f"{candidates[1]}-{number}"
+    return f"{suffixed}-{number}"
 
 
 # --- Agency updates held for review ------------------------------------------------------------

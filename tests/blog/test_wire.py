@@ -570,3 +570,28 @@ def test_an_unchanged_feed_costs_one_query_per_item(serve, add_feed, django_asse
     with django_assert_num_queries(1 + 3 + 1):
         summary = wire.wire_import()
     assert summary.totals["unchanged"] == 3
+
+
+def test_every_story_gets_an_address_whatever_its_title(serve, add_feed, client, editor):
+    add_feed(
+        serve(
+            "/titles.rss",
+            changing_feed(
+                {"guid": "a", "title": "Same headline", "text": "one"},
+                {"guid": "b", "title": "Same headline", "text": "two"},
+                {"guid": "c", "title": "Зеленський зустрівся з Байденом", "text": "три"},
+                {"guid": "d", "title": "Зеленський у Вашингтоні", "text": "чотири"},
+            ),
+        )
+    )
+
+    wire.wire_import()
+
+    slugs = dict(Article.objects.values_list("wire_guid", "slug"))
+    assert slugs["a"] == "same-headline"
+    assert slugs["b"].startswith("same-headline-") and len(slugs["b"]) == len("same-headline-") + 8
+    assert slugs["c"].startswith("wire-story-") and slugs["d"].startswith("wire-story-")
+    assert len(set(slugs.values())) == 4
+    client.force_login(editor)
+    for article in Article.objects.all():
+        assert client.get(article.get_absolute_url()).status_code == 200
