@@ -703,7 +703,7 @@ def item_import(
     if incoming == article.wire_snapshot or incoming == pending:
         return ItemReport("unchanged", item.title, "", article.pk)
 
-    if article.status == Article.Status.PUBLISHED or _content_of(article) != article.wire_snapshot:
+    if article.status == Article.Status.PUBLISHED or _is_edited(article):
         why = "published" if article.status == Article.Status.PUBLISHED else "edited by an editor"
         if not dry_run:
             article.wire_update = {"content": incoming, "received_at": timezone.now().isoformat()}
@@ -729,6 +729,18 @@ def _article_for_item(source: Source, item: WireItem) -> Article | None:
 
 def _content_of(article: Article) -> dict[str, str]:
     return {name: getattr(article, name) for name in CONTENT_FIELDS}
+
+
+def _is_edited(article: Article) -> bool:
+    """Has an editor changed the story since it was imported? Saving the admin form
+    unchanged is no edit: browsers send text areas back with CRLF line ends."""
+
+    def normalized(content: dict) -> dict:
+        return {
+            name: (content.get(name) or "").replace("\r\n", "\n").strip() for name in CONTENT_FIELDS
+        }
+
+    return normalized(_content_of(article)) != normalized(article.wire_snapshot or {})
 
 
 def _photo_for(item_photo_url: str, notes: list[str]) -> ContentFile | None:

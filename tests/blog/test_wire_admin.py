@@ -105,6 +105,50 @@ def test_the_source_page_shows_each_feeds_last_import(client, editor, serve, add
     assert "Imported: 3 new" in html
 
 
+def test_filing_a_draft_in_the_admin_does_not_stop_agency_updates(
+    client, editor, serve, add_feed, feed_server, world
+):
+    story = "&lt;p&gt;Talks began.&lt;/p&gt;\n&lt;p&gt;{}&lt;/p&gt;"
+    feed = '<rss version="2.0"><channel><title>U</title><item><title>Talks</title>'
+    feed += "<guid>talks-1</guid><link>https://www.unian.info/talks.html</link>"
+    feed += "<description>{}</description></item></channel></rss>"
+    add_feed(serve("/live.rss", feed.format(story.format("More soon.")).encode()))
+    wire.wire_import()
+    article = Article.objects.get()
+    client.force_login(editor)
+    # The editor only files the draft under a category; the browser sends the story back
+    # with CRLF line ends, as it does for every text area.
+    response = client.post(
+        f"/admin/blog/article/{article.pk}/change/",
+        {
+            "title": article.title,
+            "slug": article.slug,
+            "standfirst": article.standfirst,
+            "body": article.body.replace("\n", "\r\n"),
+            "status": "draft",
+            "published_at_0": "",
+            "published_at_1": "",
+            "source": article.source_id,
+            "original_url": article.original_url,
+            "original_byline": article.original_byline,
+            "copyright_line": article.copyright_line,
+            "photo_url": article.photo_url,
+            "photo_alt": "",
+            "photo_caption": article.photo_caption,
+            "photo_credit": article.photo_credit,
+            "categories": [world.pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    feed_server.clear()
+    serve("/live.rss", feed.format(story.format("Talks ended.")).encode())
+
+    assert [item.outcome for item in wire.wire_import().feeds[0].items] == ["updated"]
+    article.refresh_from_db()
+    assert article.body == "<p>Talks began.</p>\n<p>Talks ended.</p>"
+    assert list(article.categories.all()) == [world]
+
+
 # --- Import now --------------------------------------------------------------------------
 
 
@@ -290,6 +334,16 @@ def test_an_empty_paste_is_explained(client, editor, unian):
     client.force_login(editor)
     response = client.post("/admin/blog/article/paste/", {"source": unian.pk})
     assert "Paste the story, or give the address of its original." in response.content.decode()
+    assert Article.objects.count() == 0
+
+
+def test_a_paste_without_a_headline_is_explained_and_kept(client, editor, unian):
+    pasted = "<p>" + "A long first paragraph that cannot be a headline. " * 8 + "</p>"
+    client.force_login(editor)
+    response = client.post("/admin/blog/article/paste/", {"source": unian.pk, "text": pasted})
+    html = response.content.decode()
+    assert "No title found: put the headline on the first line." in html
+    assert "A long first paragraph that cannot be a headline." in html  # still in the form
     assert Article.objects.count() == 0
 
 
