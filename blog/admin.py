@@ -96,6 +96,8 @@ class SourceAdmin(admin.ModelAdmin):
             failures = [item for item in feed.items if item.outcome == "failed"]
             if failures:
                 line += ". Failed: " + "; ".join(f"“{i.title}” ({i.reason})" for i in failures[:5])
+            if feed.count("held"):
+                line += ". Held updates wait in the articles filtered by “agency update”"
             level = messages.WARNING if feed.has_problems else messages.SUCCESS
             self.message_user(request, line, level)
 

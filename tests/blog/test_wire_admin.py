@@ -201,6 +201,48 @@ def test_import_now_reports_failures_as_warnings(
     ]
 
 
+def test_import_now_mentions_updates_held_for_review(
+    client, editor, serve, add_feed, feed_server, unian, tasks_backend
+):
+    tasks_backend("immediate.ImmediateBackend")
+    feed = '<rss version="2.0"><channel><title>U</title><item><title>{}</title>'
+    feed += "<guid>a</guid><description>Text.</description></item></channel></rss>"
+    url = serve("/live.rss", feed.format("Before").encode())
+    add_feed(url)
+    wire.wire_import()
+    Article.objects.update(status=Article.Status.PUBLISHED)
+    feed_server.clear()
+    serve("/live.rss", feed.format("After").encode())
+    client.force_login(editor)
+
+    response = client.post(
+        "/admin/blog/source/",
+        {"action": "import_now", "_selected_action": [unian.pk]},
+        follow=True,
+    )
+
+    assert messages_of(response) == [
+        f"UNIAN · {url}: 1 held. Held updates wait in the articles filtered by “agency update”"
+    ]
+
+
+def test_an_import_that_crashes_is_reported(client, editor, unian, tasks_backend, monkeypatch):
+    tasks_backend("immediate.ImmediateBackend")
+
+    def crash(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr("blog.tasks.wire_import", crash)
+    client.force_login(editor)
+    response = client.post(
+        "/admin/blog/source/",
+        {"action": "import_now", "_selected_action": [unian.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert messages_of(response) == ["The import failed: see the server log."]
+
+
 def test_import_now_is_queued_when_a_worker_runs_the_tasks(
     client, editor, serve, add_feed, unian, tasks_backend
 ):
