@@ -595,7 +595,10 @@ def feed_import(
     else:
         log.info("Wire feed %s (%s): %s", feed.url, feed.source.name, report.describe())
     if not dry_run:
-        _feed_record(feed, report, fetched)
+        try:
+            _feed_record(feed, report, fetched)
+        except Exception:  # the report still reaches the editor; the next feed still runs
+            log.exception("Could not record the import of %s", feed.url)
     return report
 
 
@@ -639,9 +642,9 @@ def _feed_record(feed: SourceFeed, report: FeedReport, fetched: Fetched | None) 
     }[report.status]
     feed.last_message = Truncator(report.describe()).chars(500)
     if fetched and not fetched.not_modified:
-        # Keep the validators only when every item went in: otherwise the next run must
-        # get the whole feed again to retry the failed ones.
-        ok = report.count("failed") == 0
+        # Keep the validators only when the feed was read and every item went in: otherwise
+        # a 304 next time would hide the fault, and the failed items would not be retried.
+        ok = report.status == "ok" and report.count("failed") == 0
         feed.etag = fetched.etag if ok else ""
         feed.last_modified = fetched.last_modified if ok else ""
     feed.save(

@@ -269,6 +269,16 @@ def test_a_304_answer_is_reported_as_not_modified(feed_server, serve, add_feed):
     assert (feed.etag, feed.last_outcome) == ('"v1"', SourceFeed.Outcome.NOT_MODIFIED)
 
 
+def test_a_feed_that_failed_is_fetched_whole_next_time(feed_server, serve, add_feed):
+    feed_server.expect_request("/page", headers={"If-None-Match": '"p1"'}).respond_with_data(
+        "", status=304
+    )
+    add_feed(serve("/page", "not_a_feed.html", content_type="text/html", headers={"ETag": '"p1"'}))
+    wire.wire_import()
+    report = wire.wire_import().feeds[0]
+    assert report.describe() == "failed: not a feed: the address answers with an HTML page"
+
+
 def test_last_modified_is_sent_back_on_the_next_run(feed_server, serve, add_feed):
     stamp = "Mon, 06 May 2024 10:00:00 GMT"
     feed_server.expect_request("/lm.rss", headers={"If-Modified-Since": stamp}).respond_with_data(
