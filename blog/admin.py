@@ -57,7 +57,7 @@ class SourceAdmin(admin.ModelAdmin):
             {
                 "fields": ["default_category", "publish_on_import"],
                 "description": "Stories from the feeds below are imported by “Import now” "
-                "(in the list of sources) and by `manage.py import_wire`.",
+                "(in the list of sources) and by the import_wire command (see the README).",
             },
         ),
     ]

@@ -100,6 +100,7 @@ class SourceFeed(models.Model):
 
     class Meta:
         ordering = ["source__name", "url"]
+        verbose_name = "feed"
         constraints = [
             models.UniqueConstraint(fields=["source", "url"], name="unique_feed_per_source")
         ]
