@@ -1,6 +1,7 @@
 """Publishing: wire agencies (sources), articles with their attribution, categories, tags."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ class Source(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     homepage = models.URLField(blank=True)
     copyright_notice = models.CharField(
+        "attribution template",
         max_length=200,
         blank=True,
         help_text="Default copyright line for its stories; {year} is replaced by the year "
@@ -30,6 +32,21 @@ class Source(models.Model):
         help_text="The licence asks for rel=canonical to point at the agency's original.",
     )
 
+    # Wire import (blog/wire.py)
+    default_category = models.ForeignKey(
+        "Category",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Filed under this category when imported from the agency's feeds.",
+    )
+    publish_on_import = models.BooleanField(
+        "publish imported stories at once",
+        default=False,
+        help_text="Off: stories from its feeds arrive as drafts for an editor to review.",
+    )
+
     class Meta:
         ordering = ["name"]
 
@@ -41,6 +58,55 @@ class Source(models.Model):
 
     def copyright_for(self, year: int) -> str:
         return self.copyright_notice.replace("{year}", str(year))
+
+
+class SourceFeedQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Active feeds whose check interval has elapsed (or that were never checked)."""
+        now = now or timezone.now()
+        return self.filter(is_active=True).filter(
+            models.Q(next_check_at__isnull=True) | models.Q(next_check_at__lte=now)
+        )
+
+
+class SourceFeed(models.Model):
+    """An RSS or Atom feed of a source, imported by `manage.py import_wire`."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", "Imported"
+        NOT_MODIFIED = "not_modified", "Not modified"
+        FAILED = "failed", "Failed"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="feeds")
+    url = models.URLField("feed address", max_length=500)
+    is_active = models.BooleanField("active", default=True)
+    interval_minutes = models.PositiveIntegerField(
+        "check every (minutes)",
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text="How often `import_wire --due` looks at this feed.",
+    )
+
+    # Conditional GET: the validators the agency's server sent with the last full answer.
+    etag = models.CharField(max_length=300, blank=True, editable=False)
+    last_modified = models.CharField(max_length=100, blank=True, editable=False)
+
+    last_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_check_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    last_outcome = models.CharField(max_length=20, choices=Outcome, blank=True, editable=False)
+    last_message = models.CharField(max_length=500, blank=True, editable=False)
+
+    objects = SourceFeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source__name", "url"]
+        verbose_name = "feed"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "url"], name="unique_feed_per_source")
+        ]
+
+    def __str__(self):
+        return self.url
 
 
 class Category(models.Model):
@@ -134,9 +200,21 @@ class Article(models.Model):
     )
     photo_caption = models.CharField(max_length=500, blank=True)
     photo_credit = models.CharField(max_length=200, blank=True, help_text="e.g. “Reuters”.")
+    photo_url = models.URLField(
+        "photo address",
+        max_length=500,
+        blank=True,
+        help_text="An image hosted by the agency, shown when no photo is uploaded.",
+    )
 
     categories = models.ManyToManyField(Category, blank=True, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+
+    # Wire provenance (blog/wire.py): the agency's item ID, the story as last imported (to
+    # tell an editor's edits from the agency's), and an agency update held for review.
+    wire_guid = models.CharField("wire item ID", max_length=500, blank=True, editable=False)
+    wire_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    wire_update = models.JSONField(null=True, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -146,6 +224,14 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [models.Index(fields=["status", "published_at"])]
+        constraints = [
+            # One article per agency item, even when two imports run at once.
+            models.UniqueConstraint(
+                fields=["source", "wire_guid"],
+                condition=~models.Q(wire_guid=""),
+                name="unique_wire_item_per_source",
+            )
+        ]
 
     def __str__(self):
         return self.title

@@ -261,6 +261,17 @@ COMMENT_MAX_LENGTH = envint("COMMENT_MAX_LENGTH", 10_000)
 COMMENTS_TIMEOUT = envint("COMMENTS_TIMEOUT", 2 * 3600)
 AVATARS_GRAVATAR = envbool("AVATARS_GRAVATAR", False)
 
+# --- Wire import (blog/wire.py, `manage.py import_wire`) ------------------------------------
+
+# Seconds to connect, to wait for each read, and at most for a whole feed, page or image.
+WIRE_FETCH_TIMEOUT = envint("WIRE_FETCH_TIMEOUT", 20)
+# A feed or pasted page larger than this is refused (and not read further).
+WIRE_MAX_FEED_BYTES = envint("WIRE_MAX_FEED_BYTES", 5 * 1024 * 1024)
+# Store the agencies' photos in MEDIA_ROOT (off: the article shows the agency's image URL).
+WIRE_DOWNLOAD_IMAGES = envbool("WIRE_DOWNLOAD_IMAGES", False)
+WIRE_MAX_IMAGE_BYTES = envint("WIRE_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
+WIRE_USER_AGENT = envstr("WIRE_USER_AGENT", "Wirepress wire importer")
+
 # --- Accounts (django-allauth) ------------------------------------------------------------
 
 ACCOUNT_LOGIN_METHODS = {"email"}

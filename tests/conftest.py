@@ -109,6 +109,26 @@ def demo(db):
 
 
 @pytest.fixture(scope="session")
+def _feed_server():
+    from pytest_httpserver import HTTPServer
+
+    # Threaded, so a feed that never answers does not hold up the others in a run.
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture
+def feed_server(_feed_server):
+    """A real HTTP server on 127.0.0.1 serving wire feeds (pytest-httpserver)."""
+    _feed_server.clear()
+    yield _feed_server
+    _feed_server.clear()
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(f"Chromium is missing at {CHROMIUM}: run `make test`, which installs it.")

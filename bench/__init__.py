@@ -1,0 +1,1 @@
+"""Benchmarks, printed as tables: `make bench` (`python -m bench`). Not timed tests."""

@@ -1,0 +1,33 @@
+"""Forms of the editors' workflow that the admin does not generate for itself."""
+
+from django import forms
+
+from blog.models import Source
+
+
+class PasteStoryForm(forms.Form):
+    """A wire story pasted by an editor (HTML or text), or the address of its original."""
+
+    source = forms.ModelChoiceField(
+        Source.objects.all(), label="Agency", help_text="Whose story it is: its attribution."
+    )
+    url = forms.URLField(
+        label="Original article",
+        max_length=500,
+        required=False,
+        help_text="The agency's page. Alone, the story is fetched from it and extracted.",
+    )
+    text = forms.CharField(
+        label="Story",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 18, "cols": 90}),
+        help_text="Paste the story: a whole page's HTML, part of one, or plain text with the "
+        "headline on the first line. Scripts and tracking are removed.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text", "").strip() and not data.get("url") and "url" not in self.errors:
+            raise forms.ValidationError("Paste the story, or give the address of its original.")
+        return data
