@@ -252,12 +252,15 @@ def check_links(text: str) -> Reason | None:
 
 
 def _looks_random(word: str) -> bool:
-    """A Latin-letter word no language would write: case flipping back and forth
-    ("yUwKdbFq"), or six or more consonants in a row ("sdfghjkl")."""
+    """A Latin-letter word no language writes: capitals scattered inside ("KdfjUenskQpw";
+    brand names such as "MacBookPro" or "iPhone" have at most two), or six or more
+    consonants in a row ("sdfghjkl")."""
     if len(word) < 6:
         return False
+    inner_capitals = sum(letter.isupper() for letter in word[1:])
+    lowercase = sum(letter.islower() for letter in word)
     switches = sum(1 for a, b in zip(word, word[1:], strict=False) if a.isupper() != b.isupper())
-    if switches >= 4 and switches / len(word) >= 0.35:
+    if inner_capitals >= 3 and lowercase >= 3 and switches >= 5:
         return True
     run = longest = 0
     for letter in word:
@@ -266,8 +269,10 @@ def _looks_random(word: str) -> bool:
     return longest >= 6
 
 
-def check_gibberish(*, name: str, text: str) -> Reason | None:
-    words = LATIN_WORD_RE.findall(f"{name} {text}")
+def check_gibberish(text: str) -> Reason | None:
+    """Spam when at least half the Latin-letter words of the text look random. Cyrillic and
+    other scripts are not judged (no robot gibberish seen in them)."""
+    words = LATIN_WORD_RE.findall(text)
     random_words = [word for word in words if _looks_random(word)]
     if random_words and len(random_words) / len(words) >= 0.5:
         sample = ", ".join(random_words[:3])
@@ -481,7 +486,7 @@ def comment_verdict(
     checks = [
         check_blocked_commenter(user=user, email=email),
         check_link_markup(text),
-        check_gibberish(name=name, text=text),
+        check_gibberish(text),
         *check_blocklist(name=name, email=email, url=url, text=text, entries=entries),
         check_links(text),
         check_flood(user=user, email=email, text=text),

@@ -1,0 +1,1 @@
+"""Benchmarks and measurements that print tables (`make bench` runs `python -m bench`)."""
