@@ -6,7 +6,9 @@ from pathlib import Path
 
 
 def main() -> None:
-    for module_info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
+    for module_info in sorted(
+        pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name
+    ):
         if module_info.name.startswith("_"):
             continue
         module = importlib.import_module(f"bench.{module_info.name}")

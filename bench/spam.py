@@ -120,11 +120,16 @@ def print_report(outcomes: list[Outcome]) -> Summary:
         checks = Counter(check for o in group for check in o.reasons)
         listed = ", ".join(f"{name} {n}" for name, n in checks.most_common())
         print(f"{kind:<14}{len(group):>7}{sum(o.caught for o in group):>8}  {listed}")
-    for title, rows in (("missed spam", summary.missed), ("legitimate held or worse", summary.wrongly_stopped)):
+    for title, rows in (
+        ("missed spam", summary.missed),
+        ("legitimate held or worse", summary.wrongly_stopped),
+    ):
         if rows:
             print(f"\n{title}:")
             for o in rows:
-                print(f"  [{o.result}] {o.entry['kind']}/{o.entry['lang']}: {o.entry['text'][:70]!r} {o.reasons}")
+                print(
+                    f"  [{o.result}] {o.entry['kind']}/{o.entry['lang']}: {o.entry['text'][:70]!r} {o.reasons}"
+                )
     return summary
 
 

@@ -90,8 +90,7 @@ def data_export(*, email: str) -> dict:
 def data_erase(*, email: str, delete_text: bool = False) -> int:
     """Anonymise the commenter's comments: name "Anonymous"; email, website, IP address, user
     agent, referrer and the link to their account removed; notifications off. With
-    `delete_text` the text goes too and the comments are removed (replies to them keep a
-    placeholder). Their reports and data requests are deleted. Returns the number of
+    `delete_text` the text goes too and the comments are removed (replies to them stay). Their reports and data requests are deleted. Returns the number of
     comments. Blocks by editors are kept: they are there to stop abuse."""
     email = email.strip()
     with transaction.atomic():

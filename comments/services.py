@@ -154,7 +154,7 @@ def comment_mark_ham(comment: XtdComment, *, by) -> bool:
 
 
 def comment_remove(comment: XtdComment, *, by) -> XtdComment:
-    """Take a comment down; its visible replies keep a "no longer available" placeholder."""
+    """Take a comment down (readers no longer see it; replies to it stay)."""
     _set_status(comment, CommentModeration.Status.REMOVED, by=by)
     return comment
 

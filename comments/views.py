@@ -221,7 +221,7 @@ def report_comment(request, comment_id):
     guests (and anyone without a reason typed yet) fill a small form here."""
     comment, article = likeable_comment(comment_id)
     anchor = f"{article.get_absolute_url()}#comment-{comment.pk}"
-    form = ReportForm(request.POST or None, user=request.user)
+    form = ReportForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data.get("email", "")
         # One report per guest and browser address a day, whatever emails they type.
