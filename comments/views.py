@@ -6,6 +6,7 @@ script (header `X-Requested-With: fetch`) get JSON with HTML fragments; plain fo
 a redirect or the article page again, so everything works without JavaScript.
 """
 
+import ipaddress
 import json
 
 from django.conf import settings
@@ -44,8 +45,10 @@ def client_ip(request) -> str | None:
     proxy added; earlier ones are whatever the client claimed)."""
     if settings.BEHIND_PROXY:
         forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass  # absent or garbled: the database column only takes addresses
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -85,6 +85,12 @@ def test_the_ip_address_comes_from_the_proxy_when_behind_one(client, article, se
     assert XtdComment.objects.get().ip_address == "203.0.113.50"
 
 
+def test_a_garbled_forwarded_address_falls_back_to_the_connection(client, article, settings):
+    settings.BEHIND_PROXY = True
+    client.post(url(article), form_data(article), HTTP_X_FORWARDED_FOR="<script>")
+    assert XtdComment.objects.get().ip_address == "127.0.0.1"
+
+
 def test_without_a_proxy_forwarded_addresses_are_ignored(client, article):
     client.post(url(article), form_data(article), HTTP_X_FORWARDED_FOR="203.0.113.50")
     assert XtdComment.objects.get().ip_address == "127.0.0.1"
