@@ -244,7 +244,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", HTTPS)
-if envbool("BEHIND_PROXY", False):
+# Behind a proxy: trust X-Forwarded-Proto, and take readers' IP addresses (rate limits,
+# Akismet) from the last X-Forwarded-For entry, the one the proxy added.
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -271,6 +274,34 @@ WIRE_MAX_FEED_BYTES = envint("WIRE_MAX_FEED_BYTES", 5 * 1024 * 1024)
 WIRE_DOWNLOAD_IMAGES = envbool("WIRE_DOWNLOAD_IMAGES", False)
 WIRE_MAX_IMAGE_BYTES = envint("WIRE_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 WIRE_USER_AGENT = envstr("WIRE_USER_AGENT", "Wirepress wire importer")
+
+# --- Spam defence, moderation and privacy (comments.moderation, comments.privacy) ---------
+
+# A form sent sooner than this after the page was rendered is a bot's: it is refused.
+COMMENTS_MIN_SUBMIT_SECONDS = envint("COMMENTS_MIN_SUBMIT_SECONDS", 3)
+# Comments allowed per window from one IP address, and from one email address or account.
+COMMENTS_RATE_PER_IP = envint("COMMENTS_RATE_PER_IP", 5)
+COMMENTS_RATE_PER_AUTHOR = envint("COMMENTS_RATE_PER_AUTHOR", 3)
+COMMENTS_RATE_WINDOW = envint("COMMENTS_RATE_WINDOW", 60)
+# More links than this in a comment (text and website field together) hold it for review.
+COMMENTS_MAX_LINKS = envint("COMMENTS_MAX_LINKS", 2)
+# WordPress's "Comment author must have a previously approved comment" (off by default).
+COMMENTS_HOLD_FIRST = envbool("COMMENTS_HOLD_FIRST", False)
+# Readers' reports that hold a published comment until an editor reviews it.
+COMMENTS_REPORTS_TO_HOLD = envint("COMMENTS_REPORTS_TO_HOLD", 3)
+# IP addresses, user agents and referrers of comments are cleared after this many days,
+# spam is deleted after COMMENTS_SPAM_RETENTION_DAYS (0 keeps it): `purge_comment_data`.
+COMMENTS_IP_RETENTION_DAYS = envint("COMMENTS_IP_RETENTION_DAYS", 60)
+COMMENTS_SPAM_RETENTION_DAYS = envint("COMMENTS_SPAM_RETENTION_DAYS", 30)
+# Akismet (https://akismet.com) is asked about each comment when a key is set.
+AKISMET_API_KEY = envstr("AKISMET_API_KEY")
+AKISMET_SITE_URL = envstr("AKISMET_SITE_URL")
+AKISMET_TIMEOUT = float(envint("AKISMET_TIMEOUT_MS", 2000)) / 1000
+AKISMET_IS_TEST = envbool("AKISMET_IS_TEST", False)
+if AKISMET_API_KEY and not AKISMET_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        "AKISMET_SITE_URL must be the site's address (https://...) when AKISMET_API_KEY is set"
+    )
 
 # --- Accounts (django-allauth) ------------------------------------------------------------
 

@@ -1,23 +1,293 @@
-"""Editors' moderation of comments: xtd's admin plus "unpublish" and readable columns."""
+"""Editors' moderation of comments: the queue (filters by status, article and reason, the
+pipeline's reasons shown), bulk actions that go through comments.services, blocking
+commenters, the blocklist, readers' reports and commenters' data requests."""
+
+import json
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, OuterRef, Subquery
+from django.db.models.functions import Cast
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 from django_comments_xtd.admin import XtdCommentsAdmin
 from django_comments_xtd.models import XtdComment
 
+from blog.models import Article
+from comments import privacy, services
+from comments.models import (
+    BlockedCommenter,
+    BlocklistEntry,
+    CommentModeration,
+    CommentReport,
+    DataRequest,
+)
+from comments.moderation import CHECK_LABELS, akismet_enabled
+from comments.selectors import STATUS_FILTERS
+
 admin.site.unregister(XtdComment)
+
+Status = CommentModeration.Status
+
+
+def comment_status(comment) -> str:
+    """published / held / spam / removed, from what readers see and the moderation record."""
+    if comment.is_removed:
+        return Status.REMOVED
+    if comment.is_public:
+        return Status.PUBLISHED
+    record = getattr(comment, "moderation", None)
+    return Status.SPAM if record and record.status == Status.SPAM else Status.HELD
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in STATUS_FILTERS:
+            return queryset.filter(STATUS_FILTERS[self.value()])
+        return queryset
+
+
+class ReasonFilter(admin.SimpleListFilter):
+    title = "reason"
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return list(CHECK_LABELS.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in CHECK_LABELS:
+            return queryset.filter(moderation__checks__contains=f" {self.value()} ")
+        return queryset
+
+
+class ArticleFilter(admin.SimpleListFilter):
+    title = "article"
+    parameter_name = "article"
+
+    def lookups(self, request, model_admin):
+        commented = XtdComment.objects.values_list("object_pk", flat=True).distinct()
+        ids = [int(pk) for pk in commented if pk.isdigit()]
+        articles = Article.objects.filter(pk__in=ids).order_by("-published_at")[:50]
+        return [(str(article.pk), article.title[:60]) for article in articles]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                content_type=ContentType.objects.get_for_model(Article), object_pk=self.value()
+            )
+        return queryset
 
 
 @admin.register(XtdComment)
 class CommentAdmin(XtdCommentsAdmin):
-    list_display = ["cid", "name", "excerpt", "submit_date", "is_public", "is_removed"]
-    list_filter = ["is_public", "is_removed", "submit_date"]
-    actions = [*XtdCommentsAdmin.actions, "unpublish_comments"]
+    list_display = [
+        "cid",
+        "name",
+        "excerpt",
+        "article_title",
+        "submit_date",
+        "status",
+        "reasons",
+        "report_count",
+    ]
+    list_filter = [StatusFilter, ReasonFilter, ArticleFilter, "submit_date"]
+    list_select_related = ["moderation"]
+    actions = [
+        "approve_comments",
+        "unpublish_comments",
+        "mark_spam",
+        "mark_not_spam",
+        "remove_comments",
+        "block_commenters",
+        "export_commenter_data",
+        "erase_commenter_data",
+    ]
+    moderator_actions = set(actions) - {"export_commenter_data"}
+
+    def get_queryset(self, request):
+        article_title = Article.objects.annotate(pk_text=Cast("pk", CharField())).filter(
+            pk_text=OuterRef("object_pk")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("moderation")
+            .annotate(
+                report_total=Count("reports", distinct=True),
+                article_title=Subquery(article_title.values("title")[:1]),
+            )
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("django_comments.can_moderate"):
+            for name in self.moderator_actions:
+                actions.pop(name, None)
+        return actions
 
     @admin.display(description="comment")
     def excerpt(self, comment):
         return comment.comment[:80] + ("…" if len(comment.comment) > 80 else "")
 
-    @admin.action(description="Unpublish selected comments (hold for moderation)")
+    @admin.display(description="article")
+    def article_title(self, comment):
+        return (comment.article_title or "")[:50]
+
+    @admin.display(description="status")
+    def status(self, comment):
+        return Status(comment_status(comment)).label
+
+    @admin.display(description="reasons")
+    def reasons(self, comment):
+        record = getattr(comment, "moderation", None)
+        if not record or not record.reasons:
+            return "–"
+        return format_html(
+            "<ul class='moderation-reasons'>{}</ul>",
+            format_html_join(
+                "",
+                "<li><b>{}</b> ({}): {}</li>",
+                ((r["check"], r["verdict"], r["detail"]) for r in record.reasons),
+            ),
+        )
+
+    @admin.display(description="reports", ordering="report_total")
+    def report_count(self, comment):
+        return comment.report_total
+
+    def _each(self, request, queryset, service, done: str) -> int:
+        count = 0
+        for comment in queryset:
+            service(comment, by=request.user)
+            count += 1
+        self.message_user(request, f"{count} comment(s) {done}.", messages.SUCCESS)
+        return count
+
+    @admin.action(description="Approve selected comments (publish)")
+    def approve_comments(self, request, queryset):
+        self._each(request, queryset, services.comment_approve, "approved")
+
+    @admin.action(description="Hold selected comments for moderation (unpublish)")
     def unpublish_comments(self, request, queryset):
-        count = queryset.update(is_public=False)
-        self.message_user(request, f"{count} comment(s) unpublished.", messages.SUCCESS)
+        self._each(request, queryset, services.comment_hold, "held for moderation")
+
+    @admin.action(description="Remove selected comments")
+    def remove_comments(self, request, queryset):
+        self._each(request, queryset, services.comment_remove, "removed")
+
+    def _akismet_corrections(self, request, queryset, service, done: str):
+        told = sum(1 for comment in queryset if service(comment, by=request.user))
+        count = queryset.count()
+        self.message_user(request, f"{count} comment(s) {done}.", messages.SUCCESS)
+        if akismet_enabled():
+            level = messages.SUCCESS if told == count else messages.WARNING
+            self.message_user(request, f"Akismet was told about {told} of {count}.", level)
+
+    @admin.action(description="Mark selected comments as spam")
+    def mark_spam(self, request, queryset):
+        self._akismet_corrections(request, queryset, services.comment_mark_spam, "marked as spam")
+
+    @admin.action(description="Mark selected comments as not spam (publish)")
+    def mark_not_spam(self, request, queryset):
+        self._akismet_corrections(
+            request, queryset, services.comment_mark_ham, "marked as not spam and published"
+        )
+
+    @admin.action(description="Block the authors of selected comments (future comments → spam)")
+    def block_commenters(self, request, queryset):
+        blocked = 0
+        for comment in queryset.select_related("user"):
+            blocked += services.commenter_block(
+                email=comment.user_email,
+                user=comment.user,
+                by=request.user,
+                reason=f"Blocked from comment {comment.pk}",
+            )
+        self.message_user(request, f"{blocked} commenter(s) blocked.", messages.SUCCESS)
+
+    @staticmethod
+    def _emails(queryset) -> list[str]:
+        emails = {
+            (comment.user.email if comment.user else comment.user_email).strip().lower()
+            for comment in queryset.select_related("user")
+        }
+        return sorted(email for email in emails if email)
+
+    @admin.action(description="Export the personal data of the authors of selected comments (JSON)")
+    def export_commenter_data(self, request, queryset):
+        data = [privacy.data_export(email=email) for email in self._emails(queryset)]
+        response = HttpResponse(
+            json.dumps({"commenters": data}, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="commenter-data.json"'
+        return response
+
+    @admin.action(description="Erase the personal data of the authors of selected comments…")
+    def erase_commenter_data(self, request, queryset):
+        emails = self._emails(queryset)
+        if request.POST.get("confirmed"):
+            delete_text = request.POST.get("delete_text") == "on"
+            count = sum(privacy.data_erase(email=e, delete_text=delete_text) for e in emails)
+            self.message_user(
+                request,
+                f"Personal data of {len(emails)} commenter(s) erased from {count} comment(s).",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Erase commenters' personal data",
+            "emails": emails,
+            "queryset": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/comments/erase_confirmation.html", context)
+
+
+@admin.register(BlocklistEntry)
+class BlocklistEntryAdmin(admin.ModelAdmin):
+    list_display = ["value", "kind", "action", "note", "created_at"]
+    list_filter = ["kind", "action"]
+    search_fields = ["value", "note"]
+
+
+@admin.register(BlockedCommenter)
+class BlockedCommenterAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "email", "user", "reason", "created_at", "created_by"]
+    search_fields = ["email", "user__email", "user__username", "reason"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(CommentReport)
+class CommentReportAdmin(admin.ModelAdmin):
+    list_display = ["comment", "user", "email", "reason", "created_at"]
+    list_select_related = ["comment", "user"]
+    search_fields = ["email", "reason", "comment__comment"]
+    raw_id_fields = ["comment", "user"]
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    list_display = ["email", "kind", "delete_text", "created_at", "completed_at"]
+    list_filter = ["kind"]
+    search_fields = ["email"]
+    readonly_fields = ["email", "kind", "delete_text", "token_hash", "created_at", "completed_at"]
+
+    def has_add_permission(self, request):
+        return False  # readers make them; editors export or erase from the comments list

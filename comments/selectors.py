@@ -17,6 +17,7 @@ from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from blog.models import Article
 from comments.avatars import avatar_url
+from comments.models import CommentModeration
 from comments.text import render_comment_text
 
 
@@ -27,6 +28,22 @@ def article_comments(article):
         object_pk=str(article.pk),
         site_id=settings.SITE_ID,
     ).order_by("thread_id", "order")
+
+
+_Status = CommentModeration.Status
+# What each moderation status means in xtd's flags (what readers see) and our record (spam
+# and held are both hidden; comments stored before moderation existed have no record).
+STATUS_FILTERS = {
+    _Status.PUBLISHED: Q(is_public=True, is_removed=False),
+    _Status.HELD: Q(is_public=False, is_removed=False) & ~Q(moderation__status=_Status.SPAM),
+    _Status.SPAM: Q(is_removed=False, moderation__status=_Status.SPAM),
+    _Status.REMOVED: Q(is_removed=True),
+}
+
+
+def held_comments():
+    """The moderation queue: hidden comments that are neither spam nor removed."""
+    return XtdComment.norel_objects.filter(STATUS_FILTERS[_Status.HELD])
 
 
 def public_comments(article):

@@ -8,7 +8,11 @@ app_name = "comments"
 urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("<int:comment_id>/like/", views.like_comment, name="like"),
+    path("<int:comment_id>/report/", views.report_comment, name="report"),
     path("avatar/<str:key>.svg", views.avatar, name="avatar"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("privacy/request/", views.data_request, name="data_request"),
+    path("privacy/confirm/<str:token>/", views.data_request_confirm, name="data_confirm"),
 ]
 
 # django-comments' models link to their target through this name (admin "View on site").

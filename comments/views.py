@@ -1,23 +1,33 @@
-"""Discussion views: post a comment, like one, and the identicon avatars.
+"""Discussion views: post a comment, like or report one, the identicon avatars, and the
+privacy page with its data requests.
 
 Every view that changes data is POST-only and CSRF-protected. Requests sent by the page's
 script (header `X-Requested-With: fetch`) get JSON with HTML fragments; plain form posts get
 a redirect or the article page again, so everything works without JavaScript.
 """
 
+import ipaddress
+import json
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_comments_xtd.models import XtdComment
 
 from blog.models import Article
+from comments import privacy as privacy_services
 from comments import services
 from comments.avatars import identicon_svg
-from comments.forms import CommentForm
+from comments.forms import CommentForm, DataRequestForm, ReportForm
+from comments.models import DataRequest
+from comments.moderation import CommentRejected, PostingTooFast, akismet_enabled
 from comments.selectors import CommentNode, discussion_for, likeable_comment, public_comments
 from comments.text import likes_label
 
@@ -28,6 +38,18 @@ REMEMBER_MAX_AGE = 365 * 24 * 3600
 
 def _wants_json(request) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
+
+
+def client_ip(request) -> str | None:
+    """The reader's IP address: behind a proxy, the last X-Forwarded-For entry (the one our
+    proxy added; earlier ones are whatever the client claimed)."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass  # absent or garbled: the database column only takes addresses
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def _own_comment_ids(request) -> list[int]:
@@ -86,6 +108,18 @@ def _render_form(request, article, form, replying_to=None) -> str:
     )
 
 
+def _form_error_response(request, article, form, *, status=400):
+    """The form again, with what the reader typed and what went wrong."""
+    if _wants_json(request):
+        replying_to = reply_target(article, request.POST.get("reply_to"))
+        return JsonResponse(
+            {"ok": False, "form": _render_form(request, article, form, replying_to)},
+            status=status,
+        )
+    context = {"article": article, **article_discussion(request, article, form=form)}
+    return render(request, "blog/article_detail.html", context, status=status)
+
+
 @require_POST
 def post_comment(request, article_id):
     article = get_object_or_404(Article.objects.published(), pk=article_id)
@@ -95,27 +129,28 @@ def post_comment(request, article_id):
             # An expired or tampered form is no reason to lose what the reader typed.
             form = form.fresh_copy()
             form.stale = True
-        status = 400
-        if _wants_json(request):
-            replying_to = reply_target(article, request.POST.get("reply_to"))
-            return JsonResponse(
-                {"ok": False, "form": _render_form(request, article, form, replying_to)},
-                status=status,
-            )
-        context = {"article": article, **article_discussion(request, article, form=form)}
-        return render(request, "blog/article_detail.html", context, status=status)
+        return _form_error_response(request, article, form)
 
     identity = form.identity()
-    comment = services.comment_post(
-        article=article,
-        user=request.user,
-        text=form.cleaned_data["comment"],
-        parent=form.parent,
-        notify=form.cleaned_data["notify_comments"],
-        ip_address=request.META.get("REMOTE_ADDR"),
-        user_agent=request.headers.get("User-Agent", "")[:500],
-        **identity,
-    )
+    try:
+        comment = services.comment_post(
+            article=article,
+            user=request.user,
+            text=form.cleaned_data["comment"],
+            parent=form.parent,
+            notify=form.cleaned_data["notify_comments"],
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", "")[:500],
+            referrer=request.headers.get("Referer", "")[:500],
+            **form.screening(),
+            **identity,
+        )
+    except CommentRejected as rejection:
+        form.rejection = rejection.message
+        response = _form_error_response(request, article, form, status=rejection.status)
+        if isinstance(rejection, PostingTooFast):
+            response["Retry-After"] = str(rejection.wait_seconds)
+        return response
     request.session[OWN_COMMENTS_SESSION_KEY] = [*_own_comment_ids(request), comment.pk][-50:]
     anchor = f"{article.get_absolute_url()}#comment-{comment.pk}"
 
@@ -181,3 +216,93 @@ def avatar(request, key):
     if len(key) != 32:
         raise Http404
     return HttpResponse(identicon_svg(key), content_type="image/svg+xml")
+
+
+@require_http_methods(["GET", "POST"])
+def report_comment(request, comment_id):
+    """Report a comment to the editors. Signed-in readers post the button under the comment;
+    guests (and anyone without a reason typed yet) fill a small form here."""
+    comment, article = likeable_comment(comment_id)
+    anchor = f"{article.get_absolute_url()}#comment-{comment.pk}"
+    form = ReportForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data.get("email", "")
+        # One report per guest and browser address a day, whatever emails they type.
+        ip_key = f"comments:report:{comment.pk}:{client_ip(request)}"
+        first_from_ip = request.user.is_authenticated or cache.add(ip_key, 1, timeout=86400)
+        counted = first_from_ip and services.comment_report(
+            comment=comment, user=request.user, email=email, reason=form.cleaned_data["reason"]
+        )
+        if counted:
+            messages.success(request, "Thank you: the editors will review this comment.")
+        else:
+            messages.info(request, "You have already reported this comment: editors will see it.")
+        return redirect(anchor)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "comments/report.html",
+        {"form": form, "comment": comment, "article": article, "anchor": anchor},
+        status=status,
+    )
+
+
+@require_GET
+def privacy(request):
+    """How comment data is processed, and the form to ask for an export or erasure."""
+    return render(request, "comments/privacy.html", _privacy_context(DataRequestForm()))
+
+
+def _privacy_context(form) -> dict:
+    return {
+        "form": form,
+        "akismet_enabled": akismet_enabled(),
+        "ip_retention_days": settings.COMMENTS_IP_RETENTION_DAYS,
+        "spam_retention_days": settings.COMMENTS_SPAM_RETENTION_DAYS,
+        "link_hours": privacy_services.DATA_REQUEST_LINK_HOURS,
+        "keep_days": privacy_services.DATA_REQUEST_KEEP_DAYS,
+        "remember_days": REMEMBER_MAX_AGE // 86400,
+        "gravatar": settings.AVATARS_GRAVATAR,
+    }
+
+
+@require_POST
+def data_request(request):
+    form = DataRequestForm(request.POST)
+    if not form.is_valid():
+        return render(request, "comments/privacy.html", _privacy_context(form), status=400)
+    privacy_services.data_request_create(
+        email=form.cleaned_data["email"],
+        kind=form.cleaned_data["kind"],
+        delete_text=form.cleaned_data["delete_text"],
+        site_url=request.build_absolute_uri("/"),
+    )
+    # The same answer whether or not the address has comments: it reveals nothing.
+    messages.success(
+        request,
+        f"We have sent a confirmation link to {form.cleaned_data['email']}. "
+        f"It works for {privacy_services.DATA_REQUEST_LINK_HOURS} hours.",
+    )
+    return redirect(reverse("comments:privacy") + "#your-data")
+
+
+@require_http_methods(["GET", "POST"])
+def data_request_confirm(request, token):
+    """The emailed link opens a page with a button: mail scanners that follow links must
+    not erase anything. The button carries the request out."""
+    found = privacy_services.data_request_find(token)
+    if found is None:
+        return render(request, "comments/data_request_confirm.html", {"expired": True}, status=404)
+    if request.method == "GET":
+        return render(request, "comments/data_request_confirm.html", {"data_request": found})
+    result = privacy_services.data_request_complete(found)
+    if found.kind == DataRequest.Kind.EXPORT:
+        response = HttpResponse(
+            json.dumps(result, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="my-comment-data.json"'
+        return response
+    return render(
+        request, "comments/data_request_confirm.html", {"erased": result, "data_request": found}
+    )

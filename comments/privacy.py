@@ -1,0 +1,209 @@
+"""Commenters' personal data: export, erasure, email-confirmed requests, and retention.
+
+What a comment keeps about its author: name, email, website, the text, IP address, browser
+user agent and referring page. IP address, user agent and referrer are cleared after
+COMMENTS_IP_RETENTION_DAYS by `purge_comment_data`, which also deletes old spam and old data
+requests. The privacy page (templates/comments/privacy.html) says the same to readers.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+
+from blog.models import Article
+from comments.models import CommentModeration, CommentReport, DataRequest
+
+ANONYMOUS = "Anonymous"
+# How long a confirmation link works, and how long any request is kept at all.
+DATA_REQUEST_LINK_HOURS = 24
+DATA_REQUEST_KEEP_DAYS = 30
+# A second request for the same email and kind within this time sends no second email.
+DATA_REQUEST_RESEND_MINUTES = 10
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def comments_of(email: str):
+    """Every comment written with this email address, or by the account that has it."""
+    return XtdComment.norel_objects.filter(
+        Q(user_email__iexact=email) | Q(user__email__iexact=email)
+    )
+
+
+def data_export(*, email: str) -> dict:
+    """Everything Wirepress keeps about the commenter with this email address, as JSON data."""
+    email = email.strip()
+    comments = list(comments_of(email).select_related("moderation").order_by("submit_date"))
+    articles = Article.objects.in_bulk(
+        [int(c.object_pk) for c in comments if c.object_pk.isdigit()]
+    )
+    exported = []
+    for comment in comments:
+        article = articles.get(int(comment.object_pk)) if comment.object_pk.isdigit() else None
+        record = getattr(comment, "moderation", None)
+        exported.append(
+            {
+                "id": comment.pk,
+                "article": article.title if article else None,
+                "article_url": article.get_absolute_url() if article else None,
+                "submitted_at": comment.submit_date.isoformat(),
+                "name": comment.user_name,
+                "email": comment.user_email,
+                "website": comment.user_url,
+                "text": comment.comment,
+                "status": record.status
+                if record
+                else ("published" if comment.is_public else "held"),
+                "ip_address": comment.ip_address,
+                "user_agent": record.user_agent if record else "",
+                "referrer": record.referrer if record else "",
+                "notify_of_replies": comment.followup,
+            }
+        )
+    reports = CommentReport.objects.filter(Q(email__iexact=email) | Q(user__email__iexact=email))
+    return {
+        "email": email,
+        "exported_at": timezone.now().isoformat(),
+        "comments": exported,
+        "reports": [
+            {
+                "comment_id": r.comment_id,
+                "reason": r.reason,
+                "reported_at": r.created_at.isoformat(),
+            }
+            for r in reports.order_by("created_at")
+        ],
+    }
+
+
+def data_erase(*, email: str, delete_text: bool = False) -> int:
+    """Anonymise the commenter's comments: name "Anonymous"; email, website, IP address, user
+    agent, referrer and the link to their account removed; notifications off. With
+    `delete_text` the text goes too and the comments are removed (replies to them stay). Their reports and data requests are deleted. Returns the number of
+    comments. Blocks by editors are kept: they are there to stop abuse."""
+    email = email.strip()
+    with transaction.atomic():
+        ids = list(comments_of(email).values_list("pk", flat=True))
+        changes = {
+            "user_name": ANONYMOUS,
+            "user_email": "",
+            "user_url": "",
+            "ip_address": None,
+            "user": None,
+            "followup": False,
+        }
+        if delete_text:
+            changes.update(comment="", is_removed=True)
+        XtdComment.objects.filter(pk__in=ids).update(**changes)
+        records = CommentModeration.objects.filter(comment_id__in=ids)
+        records.update(user_agent="", referrer="")
+        if delete_text:
+            records.update(status=CommentModeration.Status.REMOVED)
+        CommentReport.objects.filter(Q(email__iexact=email) | Q(user__email__iexact=email)).delete()
+        DataRequest.objects.filter(email__iexact=email).delete()
+    return len(ids)
+
+
+def data_request_create(
+    *, email: str, kind: str, delete_text: bool = False, site_url: str
+) -> DataRequest | None:
+    """Record a request and email its confirmation link to `email` (the link proves the
+    reader owns the address). `site_url` is the scheme and host, e.g. https://news.example.org.
+    Returns None when the same request was sent moments ago (no second email)."""
+    email = email.strip()
+    recent = timezone.now() - timezone.timedelta(minutes=DATA_REQUEST_RESEND_MINUTES)
+    if DataRequest.objects.filter(
+        email__iexact=email, kind=kind, completed_at=None, created_at__gte=recent
+    ).exists():
+        return None
+    token = secrets.token_urlsafe(32)
+    data_request = DataRequest.objects.create(
+        email=email,
+        kind=kind,
+        delete_text=delete_text and kind == DataRequest.Kind.ERASE,
+        token_hash=_token_hash(token),
+    )
+    confirm_url = site_url.rstrip("/") + reverse("comments:data_confirm", args=[token])
+    data_request_send_confirmation(data_request, confirm_url=confirm_url)
+    return data_request
+
+
+def data_request_send_confirmation(data_request: DataRequest, *, confirm_url: str) -> None:
+    """The confirmation email (one call, so it can move to a background task)."""
+    context = {
+        "data_request": data_request,
+        "confirm_url": confirm_url,
+        "site_name": settings.SITE_NAME,
+        "hours": DATA_REQUEST_LINK_HOURS,
+    }
+    send_mail(
+        subject=f"[{settings.SITE_NAME}] Confirm: {data_request.get_kind_display().lower()}",
+        message=render_to_string("comments/email/data_request.txt", context),
+        from_email=None,
+        recipient_list=[data_request.email],
+    )
+
+
+def data_request_find(token: str) -> DataRequest | None:
+    """The open request this link's token belongs to, if it has not expired or been used."""
+    oldest = timezone.now() - timezone.timedelta(hours=DATA_REQUEST_LINK_HOURS)
+    return DataRequest.objects.filter(
+        token_hash=_token_hash(token), completed_at=None, created_at__gte=oldest
+    ).first()
+
+
+def data_request_complete(data_request: DataRequest) -> dict | int:
+    """Carry out a confirmed request: the export data, or the number of erased comments."""
+    if data_request.kind == DataRequest.Kind.EXPORT:
+        data = data_export(email=data_request.email)
+        data_request.completed_at = timezone.now()
+        data_request.save(update_fields=["completed_at"])
+        return data
+    return data_erase(email=data_request.email, delete_text=data_request.delete_text)
+
+
+@dataclass
+class PurgeResult:
+    ip_addresses_cleared: int
+    spam_deleted: int
+    data_requests_deleted: int
+
+
+def personal_data_purge(*, now=None) -> PurgeResult:
+    """Clear IP addresses (and user agents and referrers) of comments older than the
+    retention, delete spam older than its retention, and data requests past keeping."""
+    now = now or timezone.now()
+    ip_cutoff = now - timezone.timedelta(days=settings.COMMENTS_IP_RETENTION_DAYS)
+    old = XtdComment.objects.filter(submit_date__lt=ip_cutoff)
+    cleared = old.filter(ip_address__isnull=False).update(ip_address=None)
+    CommentModeration.objects.filter(comment__submit_date__lt=ip_cutoff).exclude(
+        user_agent="", referrer=""
+    ).update(user_agent="", referrer="")
+
+    spam_deleted = 0
+    if settings.COMMENTS_SPAM_RETENTION_DAYS > 0:
+        spam_cutoff = now - timezone.timedelta(days=settings.COMMENTS_SPAM_RETENTION_DAYS)
+        spam_ids = list(
+            XtdComment.objects.filter(
+                moderation__status=CommentModeration.Status.SPAM, submit_date__lt=spam_cutoff
+            ).values_list("pk", flat=True)
+        )
+        # Spam is never replied to (it is never public), so no thread loses a branch.
+        XtdComment.objects.filter(pk__in=spam_ids).delete()
+        spam_deleted = len(spam_ids)
+
+    requests_deleted, _ = DataRequest.objects.filter(
+        created_at__lt=now - timezone.timedelta(days=DATA_REQUEST_KEEP_DAYS)
+    ).delete()
+    return PurgeResult(cleared, spam_deleted, requests_deleted)

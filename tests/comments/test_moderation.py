@@ -1,0 +1,306 @@
+"""The spam pipeline: each check alone, then the verdicts they add up to."""
+
+import time
+
+import pytest
+from django.utils import timezone
+
+from comments.models import BlockedCommenter, BlocklistEntry, CommentModeration
+from comments.moderation import (
+    DuplicateComment,
+    PostingTooFast,
+    SentTooSoon,
+    Verdict,
+    check_gibberish,
+    check_links,
+)
+from comments.services import comment_approve, comment_mark_spam
+from tests.comments.factories import post
+
+pytestmark = pytest.mark.django_db
+
+
+def checks_of(comment) -> set[str]:
+    return {reason.check for reason in comment.decision.reasons}
+
+
+def test_an_ordinary_comment_is_published_with_no_reasons(article):
+    comment = post(article)
+    assert comment.is_public
+    assert comment.decision.verdict == Verdict.PUBLISH
+    assert comment.moderation.status == CommentModeration.Status.PUBLISHED
+    assert comment.moderation.reasons == []
+
+
+# --- Refusals ---------------------------------------------------------------------------------
+
+
+def test_a_form_sent_faster_than_the_minimum_is_refused_and_nothing_is_stored(article, settings):
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 5
+    with pytest.raises(SentTooSoon) as refused:
+        post(article, rendered_at=time.time() - 1)
+    assert "wait 4 seconds" in refused.value.message or "wait 5 seconds" in refused.value.message
+    assert not CommentModeration.objects.exists()
+
+
+def test_a_form_sent_after_the_minimum_goes_through(article, settings):
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 5
+    assert post(article, rendered_at=time.time() - 6).is_public
+
+
+def test_the_rate_limit_per_author_refuses_the_next_comment_with_the_wait(article, settings):
+    settings.COMMENTS_RATE_PER_AUTHOR = 2
+    settings.COMMENTS_RATE_WINDOW = 60
+    post(article, text="First thought.")
+    post(article, text="Second thought.")
+    with pytest.raises(PostingTooFast) as refused:
+        post(article, text="Third thought.")
+    assert 1 <= refused.value.wait_seconds <= 60
+    assert refused.value.message == (
+        f"You are posting too fast, please wait {refused.value.wait_seconds} seconds."
+    )
+    # Someone else is not affected.
+    assert post(article, email="other@example.org", text="Third thought.").is_public
+
+
+def test_the_rate_limit_per_ip_counts_every_author_on_that_address(article, settings):
+    settings.COMMENTS_RATE_PER_IP = 2
+    for n in range(2):
+        post(article, email=f"person{n}@example.org", ip_address="198.51.100.7")
+    with pytest.raises(PostingTooFast):
+        post(article, email="third@example.org", ip_address="198.51.100.7")
+
+
+def test_the_rate_limit_counts_accounts_by_account(article, settings, reader):
+    settings.COMMENTS_RATE_PER_AUTHOR = 1
+    post(article, user=reader, email=reader.email, text="One.")
+    with pytest.raises(PostingTooFast):
+        post(article, user=reader, email="", text="Two.")
+
+
+def test_the_same_text_by_the_same_person_on_the_same_article_is_refused(article):
+    post(article, text="I said this already.")
+    with pytest.raises(DuplicateComment):
+        post(article, text="  i said THIS already.")
+
+
+def test_the_same_text_on_another_article_is_fine(article, make_article):
+    post(article, text="I said this already.")
+    assert post(make_article(), text="I said this already.").is_public
+
+
+# --- Checks that give a verdict ---------------------------------------------------------------
+
+
+def test_a_filled_honeypot_is_stored_as_spam(article):
+    comment = post(article, honeypot="http://bot.example")
+    assert not comment.is_public
+    assert comment.moderation.status == "spam"
+    assert checks_of(comment) == {"honeypot"}
+
+
+def test_a_filled_honeypot_is_spam_even_when_sent_instantly(article, settings):
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 5
+    comment = post(article, honeypot="x", rendered_at=time.time())
+    assert comment.moderation.status == "spam"
+
+
+def test_too_many_links_hold_the_comment(article, settings):
+    settings.COMMENTS_MAX_LINKS = 2
+    text = "See https://a.example/1 and https://b.example/2 and www.c.example/3"
+    comment = post(article, text=text)
+    assert comment.moderation.status == "held"
+    assert comment.moderation.reasons == [
+        {"check": "links", "verdict": "hold", "detail": "3 links (more than 2)"}
+    ]
+
+
+def test_two_links_are_within_the_limit(settings):
+    settings.COMMENTS_MAX_LINKS = 2
+    assert check_links("https://a.example and https://b.example") is None
+
+
+def test_bbcode_links_are_spam(article):
+    comment = post(article, text="[url=https://pills.example]cheap pills[/url]")
+    assert comment.moderation.status == "spam"
+    assert "link_markup" in checks_of(comment)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["KdfjUenskQpwLz", "sdfghjkl qwrtpsdfg zxcvbnmlk", "nNmBvCxZlKjHgF poiuytrewq"],
+)
+def test_random_letters_are_spam(text):
+    assert check_gibberish(text).verdict == Verdict.SPAM
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Watched it on YouTube on my MacBookPro and iPhone at McDonald's.",
+        "Die Angstschweißausbrüche in Berlin kann man sich vorstellen.",
+        "Strč prst skrz krk, as the Czechs say.",
+        "NATO and the OSCE met in Brussels.",
+        "Отношения и так были на нуле после 2014 года.",
+    ],
+)
+def test_real_words_are_not_random_letters(text):
+    assert check_gibberish(text) is None
+
+
+def test_a_blocked_word_marks_spam_in_any_case(article):
+    BlocklistEntry.objects.create(kind="word", value="Miracle Pills", action="spam")
+    comment = post(article, text="Try MIRACLE   pills today")
+    assert comment.moderation.status == "spam"
+    assert comment.moderation.reasons[0]["detail"] == "blocked word “miracle pills”"
+
+
+def test_a_blocked_word_matches_whole_words_only(article):
+    BlocklistEntry.objects.create(kind="word", value="seoul-spam", action="spam")
+    BlocklistEntry.objects.create(kind="word", value="ass", action="spam")
+    assert post(article, text="The ambassador passed the message on.").is_public
+
+
+def test_a_word_with_a_star_matches_its_endings(article):
+    BlocklistEntry.objects.create(kind="word", value="займ*", action="spam")
+    comment = post(article, text="Быстрые займы на карту")
+    assert comment.moderation.status == "spam"
+
+
+def test_a_word_is_looked_for_in_the_name_and_website_too(article):
+    BlocklistEntry.objects.create(kind="word", value="cheapjerseys", action="spam")
+    comment = post(article, name="Fan", url="https://cheapjerseys.example/shop")
+    assert comment.moderation.status == "spam"
+
+
+def test_a_moderation_word_holds(article):
+    BlocklistEntry.objects.create(kind="word", value="lottery", action="hold")
+    comment = post(article, text="The lottery story was odd.")
+    assert comment.moderation.status == "held"
+    assert checks_of(comment) == {"moderation_list"}
+
+
+def test_a_blocked_domain_matches_links_subdomains_websites_and_emails(article):
+    BlocklistEntry.objects.create(kind="domain", value="spam.example", action="spam")
+    for fields in (
+        {"text": "Look: https://www.spam.example/offer"},
+        {"text": "Go to shop.spam.example now"},
+        {"url": "http://spam.example"},
+        {"email": "bot@spam.example"},
+    ):
+        fields.setdefault("email", f"{len(fields)}-{time.time()}@example.org")
+        assert post(article, **fields).moderation.status == "spam", fields
+
+
+def test_a_blocked_domain_does_not_match_a_longer_one(article):
+    BlocklistEntry.objects.create(kind="domain", value="spam.example", action="spam")
+    assert post(article, text="https://notspam.example and spam.examples.org").is_public
+
+
+def test_a_top_level_domain_entry_holds_links_but_not_the_plain_word(article):
+    # The default list holds links to .top domains.
+    assert post(article, text="Top story, top reporting.").is_public
+    assert post(article, email="b@example.org", text="https://win.top").moderation.status == "held"
+
+
+def test_the_default_blocklist_marks_pharma_spam(article):
+    comment = post(article, text="generic viagra without prescription")
+    assert comment.moderation.status == "spam"
+
+
+def test_a_blocked_email_goes_to_spam(article):
+    BlockedCommenter.objects.create(email="Troll@Example.org")
+    comment = post(article, email="troll@example.ORG")
+    assert comment.moderation.status == "spam"
+    assert checks_of(comment) == {"blocked_commenter"}
+
+
+def test_a_blocked_account_goes_to_spam_whatever_its_email(article, reader):
+    BlockedCommenter.objects.create(user=reader)
+    comment = post(article, user=reader, email="new-address@example.org")
+    assert comment.moderation.status == "spam"
+
+
+def test_the_same_long_text_by_someone_else_is_held(article):
+    text = "Recovery Expert Mark got all my money back, write to him."
+    post(article, email="first@example.org", text=text)
+    comment = post(article, email="second@example.org", text=text)
+    assert comment.moderation.status == "held"
+    assert checks_of(comment) == {"flood"}
+
+
+def test_the_same_text_as_known_spam_is_spam(article, editor):
+    text = "Recovery Expert Mark got all my money back, write to him."
+    comment_mark_spam(post(article, email="first@example.org", text=text), by=editor)
+    assert post(article, email="second@example.org", text=text).moderation.status == "spam"
+
+
+def test_short_texts_repeated_by_different_people_are_fine(article):
+    post(article, email="first@example.org", text="Thank you!")
+    assert post(article, email="second@example.org", text="Thank you!").is_public
+
+
+def test_first_comments_are_published_when_the_rule_is_off(article, settings):
+    settings.COMMENTS_HOLD_FIRST = False
+    assert post(article).is_public
+
+
+def test_the_first_comment_is_held_when_the_rule_is_on(article, settings):
+    settings.COMMENTS_HOLD_FIRST = True
+    comment = post(article)
+    assert comment.moderation.status == "held"
+    assert checks_of(comment) == {"first_comment"}
+
+
+def test_an_approved_commenter_is_trusted_afterwards(article, settings, editor):
+    settings.COMMENTS_HOLD_FIRST = True
+    comment_approve(post(article, text="My first comment."), by=editor)
+    assert post(article, text="My second comment.").is_public
+    # The same email under another name is not the same commenter (as in WordPress).
+    assert not post(article, name="Impostor", text="Hello there.").is_public
+
+
+def test_a_trusted_account_keeps_trust_whatever_the_name(article, settings, editor, reader):
+    settings.COMMENTS_HOLD_FIRST = True
+    comment_approve(post(article, user=reader, email=reader.email, text="First."), by=editor)
+    assert post(article, user=reader, email=reader.email, name="Rita R.", text="Second.").is_public
+
+
+def test_editors_skip_the_checks(article, editor, settings):
+    settings.COMMENTS_HOLD_FIRST = True
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 5
+    comment = post(
+        article,
+        user=editor,
+        text="https://a.x https://b.x https://c.x viagra",
+        rendered_at=time.time(),
+    )
+    assert comment.is_public
+
+
+# --- Combined verdicts ----------------------------------------------------------------------
+
+
+def test_the_strictest_verdict_wins_and_every_reason_is_kept(article, settings):
+    settings.COMMENTS_HOLD_FIRST = True
+    text = "cheap viagra https://a.example https://b.example https://c.example"
+    comment = post(article, text=text)
+    assert comment.moderation.status == "spam"
+    assert checks_of(comment) == {"blocklist", "links", "first_comment"}
+    assert comment.moderation.checks == " blocklist first_comment links "
+
+
+def test_hold_reasons_add_up_to_a_hold(article, settings):
+    settings.COMMENTS_HOLD_FIRST = True
+    comment = post(article, text="See https://a.example https://b.example https://c.example")
+    assert comment.moderation.status == "held"
+    assert checks_of(comment) == {"links", "first_comment"}
+    assert not comment.is_public
+
+
+def test_the_moderation_record_keeps_what_akismet_reports_need(article):
+    comment = post(article, user_agent="Firefox/130", referrer="https://news.example/")
+    comment.moderation.refresh_from_db()
+    assert comment.moderation.user_agent == "Firefox/130"
+    assert comment.moderation.referrer == "https://news.example/"
+    assert comment.moderation.checked_at <= timezone.now()

@@ -1,0 +1,124 @@
+"""Readers report comments; enough reports hold one until an editor reviews it."""
+
+import pytest
+from django.urls import reverse
+
+from comments.models import CommentReport
+from comments.services import comment_approve
+from tests.comments.factories import post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def comment(article):
+    return post(article, name="Troll", email="troll@example.org", text="Something nasty.")
+
+
+def report_url(comment):
+    return reverse("comments:report", args=[comment.pk])
+
+
+def test_each_comment_has_a_report_link_for_guests(client, article, comment):
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="/comments/{comment.pk}/report/">Report' in page
+
+
+def test_signed_in_readers_get_a_report_button(client, article, comment, reader):
+    client.force_login(reader)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert f'action="/comments/{comment.pk}/report/" class="report-form"' in page
+
+
+def test_a_signed_in_reader_reports_with_one_click(client, article, comment, reader):
+    client.force_login(reader)
+    response = client.post(report_url(comment), follow=True)
+    assert response.redirect_chain[-1][0] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+    assert "the editors will review this comment" in response.content.decode()
+    assert CommentReport.objects.get().user == reader
+
+
+def test_a_guest_reports_through_the_small_form(client, comment):
+    form = client.get(report_url(comment))
+    assert form.status_code == 200
+    assert "Something nasty." in form.content.decode()
+    client.post(report_url(comment), {"email": "guest@example.org", "reason": "Insults."})
+    report = CommentReport.objects.get()
+    assert (report.email, report.reason, report.user) == ("guest@example.org", "Insults.", None)
+
+
+def test_a_guest_must_give_an_email(client, comment):
+    response = client.post(report_url(comment), {"reason": "Insults."})
+    assert response.status_code == 400
+    assert "Please give your email address." in response.content.decode()
+    assert "Insults." in response.content.decode()
+    assert not CommentReport.objects.exists()
+
+
+def test_a_reader_counts_once(client, comment, reader):
+    client.force_login(reader)
+    client.post(report_url(comment))
+    response = client.post(report_url(comment), follow=True)
+    assert "already reported" in response.content.decode()
+    assert CommentReport.objects.count() == 1
+
+
+def test_a_guest_address_counts_once_whatever_emails_it_types(client, comment):
+    client.post(report_url(comment), {"email": "one@example.org"})
+    client.post(report_url(comment), {"email": "two@example.org"})
+    assert CommentReport.objects.count() == 1
+
+
+def test_enough_reports_hold_the_comment(client, comment, settings, django_user_model):
+    settings.COMMENTS_REPORTS_TO_HOLD = 3
+    for n in range(3):
+        client.force_login(django_user_model.objects.create_user(f"r{n}", f"r{n}@example.org"))
+        client.post(report_url(comment))
+        comment.refresh_from_db()
+        assert comment.is_public == (n < 2)
+    assert comment.moderation.status == "held"
+    assert comment.moderation.reasons[-1] == {
+        "check": "reports",
+        "verdict": "hold",
+        "detail": "reported by 3 readers",
+    }
+
+
+def test_a_held_comment_disappears_for_other_readers(client, article, comment, settings, reader):
+    settings.COMMENTS_REPORTS_TO_HOLD = 1
+    client.force_login(reader)
+    client.post(report_url(comment))
+    client.logout()
+    assert "Something nasty." not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_after_an_editor_approves_it_only_new_reports_count(
+    client, comment, settings, editor, django_user_model
+):
+    settings.COMMENTS_REPORTS_TO_HOLD = 2
+    for n in range(2):
+        client.force_login(django_user_model.objects.create_user(f"r{n}", f"r{n}@example.org"))
+        client.post(report_url(comment))
+    comment_approve(comment, by=editor)
+    client.force_login(django_user_model.objects.create_user("late", "late@example.org"))
+    client.post(report_url(comment))
+    comment.refresh_from_db()
+    assert comment.is_public
+
+
+def test_a_hidden_comment_cannot_be_reported(client, article, settings):
+    hidden = post(article, text="cheap viagra")
+    assert client.get(report_url(hidden)).status_code == 404
+    assert client.post(report_url(hidden), {"email": "a@example.org"}).status_code == 404
+
+
+def test_reporting_needs_the_csrf_token(comment, reader):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reader)
+    assert client.post(report_url(comment)).status_code == 403
+
+
+def test_the_report_view_rejects_other_methods(client, comment):
+    assert client.put(report_url(comment)).status_code == 405
