@@ -9,6 +9,7 @@ from django.conf import settings
 from django_comments.forms import CommentForm as DjangoCommentForm
 
 from comments.selectors import article_comments
+from comments.social import commenter_name, social_profile_of
 
 # The fields django-comments checks for tampering and staleness.
 SECURITY_FIELDS = ("content_type", "object_pk", "timestamp", "security_hash")
@@ -55,6 +56,11 @@ class CommentForm(DjangoCommentForm):
                 self.fields[name].required = False
                 self.fields[name].widget = forms.HiddenInput()
             del self.fields["remember"]
+            if not self.user.email:
+                # Notifications go by email: without an address (an X login) there are none.
+                for name in ("notify_comments", "notify_posts"):
+                    self.fields[name].disabled = True
+                    self.initial[name] = False
 
     @property
     def article(self):
@@ -91,10 +97,12 @@ class CommentForm(DjangoCommentForm):
     def identity(self) -> dict:
         """Name, email and website of the commenter (the account's for signed-in users)."""
         if self.user:
+            # A social login brings its display name and profile link (README, "Social login").
+            profile = social_profile_of(self.user)
             return {
-                "name": self.user.get_full_name() or self.user.get_username(),
+                "name": commenter_name(self.user, profile),
                 "email": self.user.email,
-                "url": "",
+                "url": profile.profile_url if profile else "",
             }
         return {
             "name": self.cleaned_data["name"].strip(),

@@ -1,4 +1,5 @@
-"""Writes of the discussion: post a comment, like or unlike one."""
+"""Writes of the discussion: post a comment, like or unlike one, keep a commenter's social
+profile."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -7,7 +8,9 @@ from django.utils import timezone
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
+from comments.models import SocialProfile
 from comments.moderation import comment_verdict
+from comments.social import social_identity
 
 
 def comment_post(
@@ -73,3 +76,12 @@ def like_toggle(*, comment: XtdComment, user) -> bool:
 
 def like_count(comment: XtdComment) -> int:
     return CommentFlag.objects.filter(comment=comment, flag=LIKEDIT_FLAG).count()
+
+
+def social_profile_update(*, user, provider, account) -> SocialProfile:
+    """Copy the name, picture and profile link of the social account `user` just logged in
+    with (allauth `provider` and `SocialAccount`), replacing those of an earlier login."""
+    profile, _ = SocialProfile.objects.update_or_create(
+        user=user, defaults=social_identity(provider=provider, account=account)
+    )
+    return profile
