@@ -9,6 +9,11 @@ urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("<int:comment_id>/like/", views.like_comment, name="like"),
     path("avatar/<str:key>.svg", views.avatar, name="avatar"),
+    path("form/<int:article_id>/", views.comment_form, name="form"),
+    path("login/<int:article_id>/", views.social_login, name="login"),
+    path("login/<int:article_id>/connect/", views.social_login_connect, name="login_connect"),
+    path("login/<int:article_id>/done/", views.social_login_done, name="login_done"),
+    path("logout/<int:article_id>/", views.comment_logout, name="logout"),
 ]
 
 # django-comments' models link to their target through this name (admin "View on site").
