@@ -334,8 +334,10 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 # Callback URLs registered at providers must be https in production.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 # Login popups must be able to tell the article page they are done (window.opener); Django's
-# default "same-origin" cuts that link as soon as the popup visits the provider.
+# default "same-origin" cuts that link as soon as the popup visits the provider. The pages the
+# popup itself passes through say "unsafe-none" (comments/middleware.py).
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
+MIDDLEWARE += ["comments.middleware.LoginPopupOpenerPolicy"]
 
 LOGGING = {
     "version": 1,

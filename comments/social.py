@@ -19,6 +19,7 @@ from allauth.account.authentication import get_authentication_records
 from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter, get_adapter
+from allauth.socialaccount.internal import statekit
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.base import AuthError
 from django.conf import settings
@@ -251,13 +252,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             request, provider, error=error, exception=exception, extra_context=extra_context
         )
         logger.warning("Login with %s failed: %s %r", provider.id, error, exception)
-        state = (extra_context or {}).get("state") or {}
+        state = (extra_context or {}).get("state")
+        if state is None and request.GET.get("error") and not request.GET.get("state"):
+            # Some providers leave `state` out of an error answer ("access_denied"): the
+            # login this browser started last with them is the one that failed.
+            state = statekit.unstash_last_state(request, provider_id=provider.sub_id)
+        state = state or {}
         next_url = state.get("next")
         if not next_url or not url_has_allowed_host_and_scheme(
             next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             return  # no way back (e.g. an expired session): allauth's error page says so
-        if error == AuthError.CANCELLED:
+        # OAuth2's "access_denied": the reader said no (allauth only sees it with a state).
+        if error == AuthError.CANCELLED or request.GET.get("error") == "access_denied":
             text = (
                 f"Logging in with {provider.name} was cancelled. Your comment is still here: "
                 "click an icon to try again, or fill in your details below."

@@ -220,13 +220,6 @@ def avatar(request, key):
 # and the popup's last page tells it to fetch the form again (now with the reader's identity).
 
 
-def _popup_page(request, template, context):
-    response = render(request, template, context)
-    # The popup's own pages must keep `window.opener` (see SECURE_CROSS_ORIGIN_OPENER_POLICY).
-    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
-    return response
-
-
 def _discussion_anchor(article, anchor="respond") -> str:
     return f"{article.get_absolute_url()}#{anchor}"
 
@@ -271,7 +264,7 @@ def social_login_connect(request, article_id):
     if option is None or not option.popup:
         raise Http404("No such way of logging in.")
     context = {"article": article, "option": option}
-    return _popup_page(request, "comments/login_connect.html", context)
+    return render(request, "comments/login_connect.html", context)
 
 
 @require_GET
@@ -281,7 +274,7 @@ def social_login_done(request, article_id):
     page (its opener) to fetch the form again, and closes. Opened on its own, it goes to the
     article."""
     article = get_object_or_404(Article.objects.published(), pk=article_id)
-    return _popup_page(request, "comments/login_done.html", {"article": article})
+    return render(request, "comments/login_done.html", {"article": article})
 
 
 @require_GET

@@ -6,9 +6,17 @@ from urllib.parse import parse_qs, urlsplit
 import jwt
 import pytest
 import responses
+from django.core.cache import cache
 from django.urls import reverse
 
 GOOGLE_ID = "google-client-id.apps.googleusercontent.com"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth counts logins per IP in the cache (every test client is 127.0.0.1), and
+    local-memory caches outlive a test: start each test with none counted."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -357,3 +357,36 @@ def test_password_login_and_logout_stay_on_site(client, reader, next_url):
     response = client.post("/accounts/logout/", {"next": next_url})
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+def test_a_denial_without_state_still_returns_to_the_article(client, article, providers):
+    """Some providers (and oidc-provider-mock) leave `state` out of an error answer."""
+    _, query = start_login(client, article, "wordpress", comment=DRAFT)
+
+    response = client.get("/accounts/wordpress/login/callback/", {"error": "access_denied"})
+
+    assert response["Location"] == f"{article.get_absolute_url()}#respond"
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Logging in with WordPress.com was cancelled." in html
+
+
+def test_an_email_taken_by_another_account_asks_once_on_a_page_like_the_site(
+    client, article, providers, mocked_http, reader
+):
+    _, query = start_login(client, article, "wordpress", comment=DRAFT)
+    mocked_http.post("https://public-api.wordpress.com/oauth2/token", json={"access_token": "a"})
+    mocked_http.get(
+        "https://public-api.wordpress.com/rest/v1.1/me",
+        json={"ID": 7, "username": "rita", "display_name": "Rita", "email": reader.email},
+    )
+
+    response = finish_login(client, "wordpress", query, code="c")
+
+    assert response["Location"] == reverse("socialaccount_signup")
+    page = client.get(response["Location"]).content.decode()
+    assert "with your WordPress.com account" in page
+    assert 'class="site-header"' in page
+    response = client.post(reverse("socialaccount_signup"), {"email": ""})
+    assert response["Location"] == f"{article.get_absolute_url()}#respond"
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "You are commenting using your WordPress.com account." in html
