@@ -128,3 +128,30 @@ def test_change_without_javascript_goes_back_to_the_icons_keeping_the_text(
     page.wait_for_url(f"**{article.get_absolute_url()}#comment-login")
     assert page.locator("#id_comment").input_value() == TEXT
     expect(page.get_by_role("textbox", name="Name")).to_be_visible()
+
+
+def test_with_popups_blocked_the_icon_falls_back_to_the_round_trip(
+    live_server, page, oidc_provider, article
+):
+    page.add_init_script("window.open = () => null")
+    open_article(page, live_server, article)
+
+    page.get_by_role("button", name=f"Log in with {OIDC_NAME}").click()
+    page.get_by_role("button", name="dana", exact=True).click()
+
+    page.wait_for_url(f"**{article.get_absolute_url()}#respond")
+    expect(page.locator(".logged-in-as")).to_contain_text(f"your {OIDC_NAME} account")
+    assert page.locator("#id_comment").input_value() == TEXT
+
+
+def test_the_popups_first_page_waits_for_a_click_unless_the_article_opened_it(
+    live_server, page, oidc_provider, article
+):
+    connect = f"{live_server.url}/comments/login/{article.pk}/connect/?provider=demo"
+
+    page.goto(connect)
+
+    expect(page.get_by_role("status")).to_have_text(f"Connecting to {OIDC_NAME}…")
+    expect(page.get_by_role("button", name=f"Continue to {OIDC_NAME}")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert page.url == connect

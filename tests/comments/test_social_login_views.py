@@ -336,3 +336,8 @@ def security_data(client, article):
         name: form[name].value()
         for name in ("content_type", "object_pk", "timestamp", "security_hash")
     }
+
+
+def test_the_pages_a_login_popup_passes_through_keep_its_opener(client, providers):
+    for path in ("/accounts/login/", "/accounts/google/login/callback/"):
+        assert client.get(path)["Cross-Origin-Opener-Policy"] == "unsafe-none"
