@@ -228,31 +228,29 @@ def _discussion_anchor(article, anchor="respond") -> str:
 def social_login(request, article_id):
     """Start logging in with the provider the reader clicked, then come back to the form."""
     article = get_object_or_404(Article.objects.published(), pk=article_id)
-    option = login_option(request, request.POST.get("provider", ""))
     popup = request.POST.get("popup") == "1"
     if not popup:
         comment_draft_keep(request, article, request.POST)
-    back = _discussion_anchor(article)
-    if option is None:
-        login_notice_set(request, "That way of logging in is not available any more.")
-        return redirect(back)
     # Where to land afterwards: always a page of this site, built here (no `next` to forge).
-    next_url = reverse("comments:login_done", args=[article.pk]) if popup else back
-    if option.id == EMAIL_LOGIN:
-        return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
-    provider = login_provider(request, option)
+    back = (
+        reverse("comments:login_done", args=[article.pk]) if popup else _discussion_anchor(article)
+    )
+    option = login_option(request, request.POST.get("provider", ""))
+    if option is not None and option.id == EMAIL_LOGIN:
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': back})}")
+    provider = login_provider(request, option) if option is not None else None
     if provider is None:
         login_notice_set(request, "That way of logging in is not available any more.")
         return redirect(back)
     try:
-        return provider.redirect(request, process=AuthProcess.LOGIN, next_url=next_url)
+        return provider.redirect(request, process=AuthProcess.LOGIN, next_url=back)
     except RequestException as exc:
         # An OpenID Connect provider is asked for its endpoints first; it may be down.
         logger.warning("Could not start a login with %s: %r", option.id, exc)
         login_notice_set(
             request, f"{option.name} cannot be reached right now. Please try again later."
         )
-        return redirect(reverse("comments:login_done", args=[article.pk]) if popup else back)
+        return redirect(back)
 
 
 @require_GET
@@ -293,7 +291,9 @@ def comment_logout(request, article_id):
     get_account_adapter(request).logout(request)
     # After logging out: the old session, where a draft would go, is gone.
     comment_draft_keep(request, article, request.POST)
-    login_notice_set(request, "You are logged out. Your comment is still here.", level="info")
+    typed = request.POST.get("comment", "").strip()
+    text = "You are logged out. Your comment is still here." if typed else "You are logged out."
+    login_notice_set(request, text, level="info")
     if _wants_json(request):
         form = comment_form_for(request, article)
         return JsonResponse({"ok": True, "form": _render_form(request, article, form)})

@@ -341,3 +341,31 @@ def security_data(client, article):
 def test_the_pages_a_login_popup_passes_through_keep_its_opener(client, providers):
     for path in ("/accounts/login/", "/accounts/google/login/callback/"):
         assert client.get(path)["Cross-Origin-Opener-Policy"] == "unsafe-none"
+
+
+def test_an_unreachable_openid_connect_provider_is_a_message_not_an_error(
+    client, article, settings
+):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "sso",
+                    "name": "Newsroom SSO",
+                    "client_id": "c",
+                    "secret": "s",
+                    # Nothing listens on port 9 (discard) on loopback.
+                    "settings": {"server_url": "http://127.0.0.1:9"},
+                }
+            ]
+        }
+    }
+
+    response = client.post(
+        reverse("comments:login", args=[article.pk]), {"provider": "sso", "comment": "Kept"}
+    )
+
+    assert response["Location"] == f"{article.get_absolute_url()}#respond"
+    page = client.get(article.get_absolute_url())
+    assert "Newsroom SSO cannot be reached right now." in page.content.decode()
+    assert page.context["comment_form"]["comment"].value() == "Kept"
