@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run test test-postgres bench lint format superuser chromium clean
+.PHONY: run run-oidc-demo test test-postgres bench lint format superuser chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,16 @@ run: $(VENV)/.runtime
 	@echo "  Wirepress is running on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo
 	$(BIN)/gunicorn blog.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+
+## run-oidc-demo: `make run` plus a local demo OpenID Connect provider (oidc-provider-mock on
+## 127.0.0.1:$(OIDC_DEMO_PORT)), offered above the comment form as "Demo OIDC"; it stops with the site
+OIDC_DEMO_PORT ?= 9400
+OIDC_DEMO_USER = {"sub": "dana", "name": "Dana Demo", "email": "dana@example.org", "email_verified": true, "picture": "http://$(HOST):$(PORT)/comments/avatar/0123456789abcdef0123456789abcdef.svg"}
+run-oidc-demo: $(VENV)/.dev
+	$(BIN)/python -m oidc_provider_mock --host 127.0.0.1 --port $(OIDC_DEMO_PORT) --user-claims '$(OIDC_DEMO_USER)' & \
+	trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	OIDC_SERVER_URL=http://127.0.0.1:$(OIDC_DEMO_PORT) OIDC_CLIENT_ID=wirepress-demo \
+	OIDC_CLIENT_SECRET=demo-secret OIDC_NAME="Demo OIDC" $(MAKE) run
 
 ## superuser: create an editor account for /admin/
 superuser: $(VENV)/.runtime

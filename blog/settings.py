@@ -259,7 +259,7 @@ COMMENTS_APP = "django_comments_xtd"
 COMMENTS_XTD_MAX_THREAD_LEVEL = envint("COMMENTS_MAX_THREAD_LEVEL", 4)
 # Guests' comments are not held behind xtd's emailed confirmation link (a signed pickle).
 COMMENTS_XTD_CONFIRM_EMAIL = False
-COMMENT_MAX_LENGTH = envint("COMMENT_MAX_LENGTH", 10_000)
+COMMENTS_MAX_LENGTH = envint("COMMENTS_MAX_LENGTH", 10_000)
 # How long a rendered comment form stays valid (django-comments' security timestamp).
 COMMENTS_TIMEOUT = envint("COMMENTS_TIMEOUT", 2 * 3600)
 AVATARS_GRAVATAR = envbool("AVATARS_GRAVATAR", False)
@@ -309,6 +309,77 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = envstr("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_GET = False
+
+# --- Social login (issue 4): providers from the environment ---------------------------------
+# Each provider is offered once both of its variables are set (README, "Social login").
+# Apps added in the admin (Social applications) are offered too. allauth's own rate limits
+# (ACCOUNT_RATE_LIMITS defaults) guard login, sign-up, password reset and confirmation emails.
+
+INSTALLED_APPS += [
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.openid_connect",
+    "comments.providers.wordpress",
+]
+
+
+def social_app(prefix: str) -> list[dict]:
+    """The allauth app for `<prefix>_CLIENT_ID` and `<prefix>_CLIENT_SECRET`: none when
+    both are unset, a start-up error when only one is."""
+    client_id, secret = envstr(f"{prefix}_CLIENT_ID"), envstr(f"{prefix}_CLIENT_SECRET")
+    if bool(client_id) != bool(secret):
+        missing = f"{prefix}_CLIENT_SECRET" if client_id else f"{prefix}_CLIENT_ID"
+        raise ImproperlyConfigured(f"{missing} is not set: set both or neither")
+    return [{"client_id": client_id, "secret": secret}] if client_id else []
+
+
+def oidc_app() -> list[dict]:
+    """Any OpenID Connect provider (Keycloak, Authentik, GitLab...), from OIDC_* variables."""
+    server_url = envstr("OIDC_SERVER_URL")
+    apps = social_app("OIDC")
+    if bool(server_url) != bool(apps):
+        missing = "OIDC_CLIENT_ID and OIDC_CLIENT_SECRET" if server_url else "OIDC_SERVER_URL"
+        raise ImproperlyConfigured(f"{missing} not set: OpenID Connect needs all three")
+    if server_url and not server_url.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"OIDC_SERVER_URL must be an http(s) URL, not {server_url!r}")
+    for app in apps:
+        app.update(
+            provider_id=envstr("OIDC_PROVIDER_ID", "oidc"),
+            name=envstr("OIDC_NAME", "OpenID Connect"),
+            settings={"server_url": server_url},
+        )
+    return apps
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "google": {"APPS": social_app("GOOGLE"), "SCOPE": ["profile", "email"]},
+    "facebook": {
+        "APPS": social_app("FACEBOOK"),
+        "METHOD": "oauth2",
+        "SCOPE": ["email", "public_profile"],
+        # The profile picture is asked for so comments can show it.
+        "FIELDS": ["id", "email", "name", "first_name", "last_name", "link", "picture"],
+    },
+    "twitter_oauth2": {"APPS": social_app("X")},
+    "wordpress": {"APPS": social_app("WORDPRESS")},
+    "openid_connect": {"APPS": oidc_app()},
+}
+SOCIALACCOUNT_ADAPTER = "comments.social.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "comments.social.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+SOCIALACCOUNT_QUERY_EMAIL = True
+# X gives no email address: such readers comment without one (README, "Social login").
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+# The provider vouches for the reader; no confirmation email before their first comment.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+# Callback URLs registered at providers must be https in production.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+# Login popups must be able to tell the article page they are done (window.opener); Django's
+# default "same-origin" cuts that link as soon as the popup visits the provider. The pages the
+# popup itself passes through say "unsafe-none" (comments/middleware.py).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
+MIDDLEWARE += ["comments.middleware.LoginPopupOpenerPolicy"]
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,5 @@
-"""Avatars: a deterministic identicon served by this site, or Gravatar when enabled.
+"""Avatars: the picture of a commenter's social account when there is one, else a
+deterministic identicon served by this site, or Gravatar when enabled.
 
 The identicon URL carries an HMAC of the email (keyed by SECRET_KEY), not a plain hash, so
 the page does not leak commenters' addresses to anyone who can guess them.
@@ -17,7 +18,10 @@ def avatar_key(email: str) -> str:
     return salted_hmac("wirepress.avatar", (email or "").strip().lower()).hexdigest()[:32]
 
 
-def avatar_url(email: str) -> str:
+def avatar_url(email: str, *, picture: str = "") -> str:
+    """`picture`: the social account's (already checked to be an http(s) URL), preferred."""
+    if picture:
+        return picture
     if settings.AVATARS_GRAVATAR:
         digest = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()
         return f"https://www.gravatar.com/avatar/{digest}?s={AVATAR_SIZE * 2}&d=identicon"

@@ -10,6 +10,7 @@ from django_comments.forms import CommentForm as DjangoCommentForm
 
 from comments.models import DataRequest
 from comments.selectors import article_comments
+from comments.social import commenter_name, social_profile_of
 
 # The fields django-comments checks for tampering and staleness.
 SECURITY_FIELDS = ("content_type", "object_pk", "timestamp", "security_hash")
@@ -25,16 +26,18 @@ class CommentForm(DjangoCommentForm):
         required=False, label="Notify me of new comments via email."
     )
     notify_posts = forms.BooleanField(required=False, label="Notify me of new posts via email.")
+    # Our own length limit: django-comments' COMMENT_MAX_LENGTH setting would also change its
+    # model and ask for a migration inside that third-party app.
+    comment = forms.CharField(
+        label="Comment",
+        widget=forms.Textarea(attrs={"rows": 6, "required": True}),
+        max_length=settings.COMMENTS_MAX_LENGTH,
+        error_messages={"required": "Please type your comment."},
+    )
 
     def __init__(self, article, *, user=None, data=None, initial=None, **kwargs):
         self.user = user if user is not None and user.is_authenticated else None
         super().__init__(article, data=data, initial=initial, **kwargs)
-        self.fields["comment"].label = "Comment"
-        self.fields["comment"].max_length = settings.COMMENT_MAX_LENGTH
-        self.fields["comment"].widget.attrs.update(
-            {"rows": 6, "maxlength": settings.COMMENT_MAX_LENGTH, "required": True}
-        )
-        self.fields["comment"].error_messages["required"] = "Please type your comment."
         self.fields["name"].label = "Name"
         self.fields["name"].error_messages["required"] = "Please give your name."
         self.fields["name"].widget.attrs["autocomplete"] = "name"
@@ -56,6 +59,11 @@ class CommentForm(DjangoCommentForm):
                 self.fields[name].required = False
                 self.fields[name].widget = forms.HiddenInput()
             del self.fields["remember"]
+            if not self.user.email:
+                # Notifications go by email: without an address (an X login) there are none.
+                for name in ("notify_comments", "notify_posts"):
+                    self.fields[name].disabled = True
+                    self.initial[name] = False
 
     @property
     def article(self):
@@ -105,10 +113,12 @@ class CommentForm(DjangoCommentForm):
     def identity(self) -> dict:
         """Name, email and website of the commenter (the account's for signed-in users)."""
         if self.user:
+            # A social login brings its display name and profile link (README, "Social login").
+            profile = social_profile_of(self.user)
             return {
-                "name": self.user.get_full_name() or self.user.get_username(),
+                "name": commenter_name(self.user, profile),
                 "email": self.user.email,
-                "url": "",
+                "url": profile.profile_url if profile else "",
             }
         return {
             "name": self.cleaned_data["name"].strip(),

@@ -1,4 +1,5 @@
-"""What moderation and privacy keep beside django-comments-xtd's comments.
+"""What Wirepress keeps beside django-comments-xtd's comments: moderation records and lists,
+readers' reports, privacy requests, and commenters' social profiles.
 
 The comment itself stays an XtdComment (`is_public=False` hides held and spam comments,
 `is_removed=True` removed ones). `CommentModeration` records why, and what editors did.
@@ -176,3 +177,22 @@ class DataRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.email}"
+
+
+class SocialProfile(models.Model):
+    """How a reader who logs in with Google, X, WordPress.com... appears beside comments:
+    the picture and profile link of their latest social login. Copied from the social
+    account at each login so the discussion shows avatars without a query per comment."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="social_profile"
+    )
+    provider = models.CharField(max_length=200, help_text="allauth provider id, e.g. google")
+    provider_name = models.CharField(max_length=100, help_text="e.g. Google")
+    display_name = models.CharField(max_length=150, blank=True)
+    avatar_url = models.URLField(max_length=500, blank=True)
+    profile_url = models.URLField(max_length=500, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.user} via {self.provider_name}"

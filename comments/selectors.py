@@ -1,16 +1,17 @@
 """Reads: an article's discussion as a flat, render-ready list, in a constant number of queries.
 
 The page needs, per comment: its place in the tree, its text as HTML, its like count, whether
-the reader likes it, and whether it is the reader's own comment awaiting moderation. All of it
-comes from one query for the comments (like counts aggregated in SQL) and, for a signed-in
-reader, one for their likes, whatever the number of comments.
+the reader likes it, whether it is the reader's own comment awaiting moderation, and the
+picture of a signed-in commenter's social account. All of it comes from one query for the
+comments (like counts aggregated and pictures joined in SQL) and, for a signed-in reader, one
+for their likes, whatever the number of comments.
 """
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
@@ -88,7 +89,9 @@ class CommentNode:
 
     @property
     def avatar(self):
-        return avatar_url(self.comment.user_email)
+        # `social_avatar`: annotated by discussion_for, set by the view for a new comment.
+        picture = getattr(self.comment, "social_avatar", None) or ""
+        return avatar_url(self.comment.user_email, picture=picture)
 
 
 @dataclass
@@ -106,7 +109,10 @@ def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
     rows = list(
         article_comments(article)
         .filter(is_removed=False)
-        .annotate(like_count=Count("flags", filter=Q(flags__flag=LIKEDIT_FLAG)))
+        .annotate(
+            like_count=Count("flags", filter=Q(flags__flag=LIKEDIT_FLAG)),
+            social_avatar=F("user__social_profile__avatar_url"),
+        )
     )
     liked = set()
     if user_id is not None:

@@ -1,5 +1,6 @@
-"""Writes of the discussion: post a comment, like or unlike one, report one, and editors'
-moderation (approve, hold, spam, not spam, remove, block a commenter)."""
+"""Writes of the discussion: post a comment, like or unlike one, report one, editors'
+moderation (approve, hold, spam, not spam, remove, block a commenter), and a commenter's
+social profile."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -9,7 +10,8 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from comments import moderation
-from comments.models import BlockedCommenter, CommentModeration, CommentReport
+from comments.models import BlockedCommenter, CommentModeration, CommentReport, SocialProfile
+from comments.social import social_identity
 
 
 def comment_post(
@@ -204,3 +206,12 @@ def comment_report(*, comment: XtdComment, user=None, email: str = "", reason: s
             ),
         )
     return True
+
+
+def social_profile_update(*, user, provider, account) -> SocialProfile:
+    """Copy the name, picture and profile link of the social account `user` just logged in
+    with (allauth `provider` and `SocialAccount`), replacing those of an earlier login."""
+    profile, _ = SocialProfile.objects.update_or_create(
+        user=user, defaults=social_identity(provider=provider, account=account)
+    )
+    return profile

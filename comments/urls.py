@@ -13,6 +13,11 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("privacy/request/", views.data_request, name="data_request"),
     path("privacy/confirm/<str:token>/", views.data_request_confirm, name="data_confirm"),
+    path("form/<int:article_id>/", views.comment_form, name="form"),
+    path("login/<int:article_id>/", views.social_login, name="login"),
+    path("login/<int:article_id>/connect/", views.social_login_connect, name="login_connect"),
+    path("login/<int:article_id>/done/", views.social_login_done, name="login_done"),
+    path("logout/<int:article_id>/", views.comment_logout, name="logout"),
 ]
 
 # django-comments' models link to their target through this name (admin "View on site").

@@ -1,5 +1,5 @@
-"""Discussion views: post a comment, like or report one, the identicon avatars, and the
-privacy page with its data requests.
+"""Discussion views: post a comment, like or report one, the identicon avatars, the privacy
+page with its data requests, and logging in (or out) to comment without losing what was typed.
 
 Every view that changes data is POST-only and CSRF-protected. Requests sent by the page's
 script (header `X-Requested-With: fetch`) get JSON with HTML fragments; plain form posts get
@@ -8,7 +8,11 @@ a redirect or the article page again, so everything works without JavaScript.
 
 import ipaddress
 import json
+import logging
+from urllib.parse import urlencode
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -17,9 +21,10 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_comments_xtd.models import XtdComment
+from requests import RequestException
 
 from blog.models import Article
 from comments import privacy as privacy_services
@@ -29,11 +34,23 @@ from comments.forms import CommentForm, DataRequestForm, ReportForm
 from comments.models import DataRequest
 from comments.moderation import CommentRejected, PostingTooFast, akismet_enabled
 from comments.selectors import CommentNode, discussion_for, likeable_comment, public_comments
+from comments.social import (
+    EMAIL_LOGIN,
+    comment_draft_keep,
+    comment_draft_pop,
+    login_notice_pop,
+    login_notice_set,
+    login_option,
+    login_provider,
+    social_profile_of,
+)
 from comments.text import likes_label
 
 OWN_COMMENTS_SESSION_KEY = "own_comment_ids"
 REMEMBER_COOKIE = "comment_author"
 REMEMBER_MAX_AGE = 365 * 24 * 3600
+
+logger = logging.getLogger(__name__)
 
 
 def _wants_json(request) -> bool:
@@ -68,7 +85,11 @@ def comment_form_for(request, article, *, form=None) -> CommentForm:
     if form is not None:
         return form
     initial = {} if request.user.is_authenticated else _remembered_identity(request)
-    return CommentForm(article, user=request.user, initial=initial)
+    # A comment typed before logging in (or out) without JavaScript comes back here.
+    initial.update(comment_draft_pop(request, article))
+    form = CommentForm(article, user=request.user, initial=initial)
+    form.login_notice = login_notice_pop(request)
+    return form
 
 
 def reply_target(article, parent_id) -> XtdComment | None:
@@ -86,7 +107,11 @@ def article_discussion(request, article, *, form=None) -> dict:
     """Template context for the discussion under `article`: the tree (the same for every
     reader but for their likes and their own held comments) and the reader's form."""
     form = comment_form_for(request, article, form=form)
-    parent_id = form["reply_to"].value() if form.is_bound else request.GET.get("replytocom")
+    parent_id = (
+        form["reply_to"].value()
+        if form.is_bound
+        else request.GET.get("replytocom") or form.initial.get("reply_to")
+    )
     replying_to = reply_target(article, parent_id)
     if replying_to and not form.is_bound:
         form.initial["reply_to"] = replying_to.pk
@@ -155,6 +180,8 @@ def post_comment(request, article_id):
     anchor = f"{article.get_absolute_url()}#comment-{comment.pk}"
 
     if _wants_json(request):
+        profile = social_profile_of(request.user) if request.user.is_authenticated else None
+        comment.social_avatar = profile.avatar_url if profile else ""
         node = CommentNode(
             comment=comment,
             depth=comment.level,
@@ -305,4 +332,93 @@ def data_request_confirm(request, token):
         return response
     return render(
         request, "comments/data_request_confirm.html", {"erased": result, "data_request": found}
+    )
+
+
+# --- Logging in (or out) to comment ------------------------------------------------------------
+# The icons above the form are submit buttons of the comment form itself, so without
+# JavaScript the typed comment travels with the click and waits in the session while the
+# reader is at the provider. With JavaScript the provider opens in a popup: the page stays,
+# and the popup's last page tells it to fetch the form again (now with the reader's identity).
+
+
+def _discussion_anchor(article, anchor="respond") -> str:
+    return f"{article.get_absolute_url()}#{anchor}"
+
+
+@require_POST
+def social_login(request, article_id):
+    """Start logging in with the provider the reader clicked, then come back to the form."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    popup = request.POST.get("popup") == "1"
+    if not popup:
+        comment_draft_keep(request, article, request.POST)
+    # Where to land afterwards: always a page of this site, built here (no `next` to forge).
+    back = (
+        reverse("comments:login_done", args=[article.pk]) if popup else _discussion_anchor(article)
+    )
+    option = login_option(request, request.POST.get("provider", ""))
+    if option is not None and option.id == EMAIL_LOGIN:
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': back})}")
+    provider = login_provider(request, option) if option is not None else None
+    if provider is None:
+        login_notice_set(request, "That way of logging in is not available any more.")
+        return redirect(back)
+    try:
+        return provider.redirect(request, process=AuthProcess.LOGIN, next_url=back)
+    except RequestException as exc:
+        # An OpenID Connect provider is asked for its endpoints first; it may be down.
+        logger.warning("Could not start a login with %s: %r", option.id, exc)
+        login_notice_set(
+            request, f"{option.name} cannot be reached right now. Please try again later."
+        )
+        return redirect(back)
+
+
+@require_GET
+def social_login_connect(request, article_id):
+    """The login popup's first page: "Connecting to Google…", then on to the provider (a
+    POST, with the CSRF token, as allauth wants a login started)."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    option = login_option(request, request.GET.get("provider", ""))
+    if option is None or not option.popup:
+        raise Http404("No such way of logging in.")
+    context = {"article": article, "option": option}
+    return render(request, "comments/login_connect.html", context)
+
+
+@require_GET
+@never_cache
+def social_login_done(request, article_id):
+    """The login popup's last page, whether the login worked or not: it tells the article
+    page (its opener) to fetch the form again, and closes. Opened on its own, it goes to the
+    article."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    return render(request, "comments/login_done.html", {"article": article})
+
+
+@require_GET
+@never_cache
+def comment_form(request, article_id):
+    """The comment form alone, for who the reader is now (fetched after a popup login)."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    return HttpResponse(_render_form(request, article, comment_form_for(request, article)))
+
+
+@require_POST
+def comment_logout(request, article_id):
+    """ "Log out" and "Change" under the form: end the session, keep the comment being typed,
+    and stay on the article ("Change" leads to the login icons and guest fields)."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    get_account_adapter(request).logout(request)
+    # After logging out: the old session, where a draft would go, is gone.
+    comment_draft_keep(request, article, request.POST)
+    typed = request.POST.get("comment", "").strip()
+    text = "You are logged out. Your comment is still here." if typed else "You are logged out."
+    login_notice_set(request, text, level="info")
+    if _wants_json(request):
+        form = comment_form_for(request, article)
+        return JsonResponse({"ok": True, "form": _render_form(request, article, form)})
+    return redirect(
+        _discussion_anchor(article, "comment-login" if "change" in request.POST else "respond")
     )

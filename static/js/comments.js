@@ -90,7 +90,9 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form.id === "commentform") {
+    // Buttons with their own formaction (log in, log out) are not "Post Comment".
+    var posting = !(event.submitter && event.submitter.hasAttribute("formaction"));
+    if (form.id === "commentform" && posting) {
       event.preventDefault();
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
@@ -123,5 +125,120 @@
         form.closest(".comment-actions").querySelector(".comment-likes").textContent = json.label;
       }).catch(function () { form.submit(); });
     }
+  });
+
+  /* Logging in (or out) to comment without leaving the page. A provider icon opens the
+     provider in a popup ("Connecting to Google…"); the popup's last page posts a message
+     here, and the form is fetched again for who the reader now is, keeping what they typed.
+     Without JavaScript, or when popups are blocked, the icon submits the form instead and
+     the server keeps the text across the round trip (comments/views.py). */
+  var KEEP = ["comment", "reply_to", "notify_comments", "notify_posts", "name", "email", "url", "remember"];
+  var loginPopup = null;
+  var loginWatch = null;
+
+  function typedValues() {
+    var form = $("#commentform", respond);
+    var values = {};
+    KEEP.forEach(function (name) {
+      var field = form.elements[name];
+      if (field) values[name] = field.type === "checkbox" ? field.checked : field.value;
+    });
+    return values;
+  }
+
+  function restoreValues(values) {
+    var form = $("#commentform", respond);
+    KEEP.forEach(function (name) {
+      var field = form.elements[name];
+      if (!field || field.disabled || !(name in values)) return;
+      if (field.type === "checkbox") field.checked = values[name];
+      else if (field.type !== "hidden" || name === "reply_to") field.value = values[name];
+    });
+    if (values.reply_to) {
+      var link = document.querySelector('.comment-reply-link[data-comment-id="' + values.reply_to + '"]');
+      setReplyTarget(values.reply_to, link ? link.dataset.author : "");
+    }
+  }
+
+  function swapForm(html) {
+    var values = typedValues();
+    replaceForm(html);
+    restoreValues(values);
+    // Logging in renews the CSRF token: the like buttons must send the new one.
+    var token = $("input[name=csrfmiddlewaretoken]", respond);
+    document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+      input.value = token.value;
+    });
+  }
+
+  function setLoginStatus(text) {
+    var status = $(".login-status", respond);
+    if (status) status.textContent = text;
+  }
+
+  function refreshForm() {
+    return fetch(respond.dataset.formUrl, {
+      headers: { "X-Requested-With": "fetch" },
+      credentials: "same-origin",
+    }).then(function (response) {
+      if (!response.ok) throw new Error("form " + response.status);
+      return response.text();
+    }).then(function (html) {
+      swapForm(html);
+      ($(".login-notice", respond) || $("#id_comment", respond)).focus();
+    });
+  }
+
+  function loginFinished() {
+    clearInterval(loginWatch);
+    loginWatch = null;
+    loginPopup = null;
+    refreshForm().catch(function () { setLoginStatus(""); });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest(".social-login[data-popup-url]");
+    if (!button) return;
+    var popup = window.open(button.dataset.popupUrl, "wirepress-login", "popup,width=520,height=680");
+    if (!popup) return;  // blocked: the button submits the form, as without JavaScript
+    event.preventDefault();
+    loginPopup = popup;
+    setLoginStatus("Connecting to " + button.dataset.providerName + "…");
+    clearInterval(loginWatch);
+    // The reader may close the popup, or the provider may cut it off from this page.
+    loginWatch = setInterval(function () {
+      if (loginPopup && loginPopup.closed) loginFinished();
+    }, 500);
+  });
+
+  window.addEventListener("message", function (event) {
+    if (event.origin !== window.location.origin || !event.data) return;
+    if (event.data.type === "wirepress:login") loginFinished();
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    if (form.id !== "commentform" || !button || !button.dataset.identityAction) return;
+    event.preventDefault();
+    var data = new FormData(form);
+    if (button.name) data.append(button.name, button.value);
+    post(button.formAction, data).then(function (json) {
+      if (!json.ok) throw new Error("logout " + json.status);
+      swapForm(json.form);
+      var change = button.dataset.identityAction === "change";
+      ((change && $("#comment-login", respond)) || $(".login-notice", respond) || $("#id_comment", respond)).focus();
+    }).catch(function () {
+      // Fall back to a plain post to the same place (the server keeps the text then).
+      if (button.name) {
+        var hidden = document.createElement("input");
+        hidden.type = "hidden";
+        hidden.name = button.name;
+        hidden.value = button.value;
+        form.appendChild(hidden);
+      }
+      form.action = button.formAction;
+      form.submit();
+    });
   });
 })();

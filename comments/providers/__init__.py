@@ -1,0 +1,1 @@
+"""django-allauth providers that allauth does not ship (each one is an installed app)."""

@@ -1,0 +1,1 @@
+"""WordPress.com login (OAuth2), as on WordPress.com's own comment forms."""

@@ -1,0 +1,68 @@
+"""Signed-in commenters' pictures in the discussion, in a constant number of queries."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from comments.models import SocialProfile
+from comments.services import comment_post
+
+pytestmark = pytest.mark.django_db
+
+
+def discuss(article, count):
+    """`count` comments, every other one by a reader who logged in with X."""
+    users = get_user_model()
+    for n in range(count):
+        user = None
+        if n % 2:
+            user = users.objects.create_user(f"x{n}", "", first_name=f"Reader {n}")
+            SocialProfile.objects.create(
+                user=user,
+                provider="twitter_oauth2",
+                provider_name="X",
+                avatar_url=f"https://pbs.twimg.com/{n}.jpg",
+            )
+        comment_post(
+            article=article,
+            user=user,
+            name=f"Reader {n}",
+            email="" if user else f"guest{n}@example.org",
+            url="",
+            text=f"Comment {n}",
+        )
+
+
+def test_a_social_commenter_shows_their_picture_and_a_guest_an_identicon(client, article):
+    discuss(article, 2)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert 'src="https://pbs.twimg.com/1.jpg"' in html
+    assert html.count('src="/comments/avatar/') == 1
+
+
+@pytest.mark.parametrize("count", [4, 40])
+def test_the_article_page_costs_the_same_queries_for_4_or_40_comments(
+    client, article, count, django_assert_num_queries
+):
+    discuss(article, count)
+    client.get(article.get_absolute_url())  # the Sites cache is warm from here on
+
+    # article, discussion (pictures joined in), the admin's SocialApps for the login icons
+    with django_assert_num_queries(3):
+        response = client.get(article.get_absolute_url())
+
+    assert response.content.decode().count('src="https://pbs.twimg.com/') == count // 2
+
+
+@pytest.mark.parametrize("count", [4, 40])
+def test_a_signed_in_reader_costs_the_same_whatever_the_count(
+    client, article, reader, count, django_assert_num_queries
+):
+    discuss(article, count)
+    client.force_login(reader)
+    client.get(article.get_absolute_url())
+
+    # article, session, user, discussion, the reader's likes, their social profile
+    with django_assert_num_queries(6):
+        client.get(article.get_absolute_url())
