@@ -109,3 +109,17 @@ class CommentForm(DjangoCommentForm):
         initial["notify_comments"] = bool(self.data.get("notify_comments"))
         initial["notify_posts"] = bool(self.data.get("notify_posts"))
         return CommentForm(self.article, user=self.user, initial=initial)
+
+
+class FollowForm(forms.Form):
+    """The "Follow" box: an email address to receive the blog's new posts."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Please give your email address.",
+            "invalid": "Please give a valid email address, like name@example.org.",
+        },
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -9,6 +9,21 @@ urlpatterns = [
     path("post/<int:article_id>/", views.post_comment, name="post"),
     path("<int:comment_id>/like/", views.like_comment, name="like"),
     path("avatar/<str:key>.svg", views.avatar, name="avatar"),
+    path("follow/", views.follow, name="follow"),
+    path("follow/<int:article_id>/", views.follow_article, name="follow_article"),
+    path("subscriptions/<str:token>/", views.subscriptions, name="subscriptions"),
+    path(
+        "subscriptions/<str:token>/confirm/",
+        views.subscription_confirm,
+        name="subscription_confirm",
+    ),
+    path("subscriptions/<str:token>/stop/", views.subscription_stop, name="subscription_stop"),
+    path(
+        "subscriptions/<str:token>/resume/",
+        views.subscription_resume,
+        name="subscription_resume",
+    ),
+    path("subscriptions/<str:token>/one-click/", views.one_click, name="one_click"),
 ]
 
 # django-comments' models link to their target through this name (admin "View on site").
