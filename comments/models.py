@@ -30,6 +30,16 @@ class SubscriptionQuerySet(models.QuerySet):
     def of_address(self, email: str):
         return self.filter(email=normalize_email(email))
 
+    def confirmed_together_with(self, subscription):
+        """What one confirmation link confirms: its subscription and the address's others
+        awaiting confirmation whose email was sent recently (the email listed them all)."""
+        window = timezone.now() - timezone.timedelta(days=settings.NOTIFICATIONS_CONFIRM_DAYS)
+        return (
+            self.of_address(subscription.email)
+            .pending()
+            .filter(Q(pk=subscription.pk) | Q(confirmation_sent_at__gte=window))
+        )
+
     def comment_followers(self, article):
         return self.active().filter(kind=Subscription.Kind.COMMENTS, article=article)
 

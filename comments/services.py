@@ -274,17 +274,17 @@ def subscription_confirmation_request(*, email: str) -> Mailing | None:
 def subscription_confirm(*, subscription: Subscription) -> list[Subscription]:
     """Confirm `subscription` and the address's other subscriptions awaiting confirmation
     (one email asked for them all). Returns those confirmed now."""
-    now = timezone.now()
     if not subscription.is_pending:
         return []
-    window = now - timezone.timedelta(days=settings.NOTIFICATIONS_CONFIRM_DAYS)
-    address = Subscription.objects.of_address(subscription.email)
-    batch = address.pending().filter(Q(pk=subscription.pk) | Q(confirmation_sent_at__gte=window))
-    confirmed = list(batch.select_related("article"))
+    confirmed = list(
+        Subscription.objects.confirmed_together_with(subscription).select_related("article")
+    )
     with transaction.atomic():
-        Subscription.objects.filter(pk__in=[s.pk for s in confirmed]).update(confirmed_at=now)
+        Subscription.objects.filter(pk__in=[s.pk for s in confirmed]).update(
+            confirmed_at=timezone.now()
+        )
         # The reader clicked a link mailed to this address: it takes mail again.
-        address.update(bounced_at=None)
+        Subscription.objects.of_address(subscription.email).update(bounced_at=None)
     return confirmed
 
 

@@ -294,6 +294,9 @@ def subscription_confirm(request, token):
         state = "done"
     else:
         state = "ask"
+        confirmed = Subscription.objects.confirmed_together_with(subscription).select_related(
+            "article"
+        )
     context = {"subscription": subscription, "state": state, "confirmed": confirmed}
     return render(
         request,

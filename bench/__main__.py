@@ -1,0 +1,31 @@
+"""Run every benchmark module of this package in turn, or those named on the command line
+(`python -m bench email_fanout`). A benchmark is a module here with a `run()` (or `main()`)
+that prints its table; modules starting with "_" are helpers. They run on a throw-away test
+database (SQLite unless DATABASE_URL says otherwise), never on the site's own."""
+
+import importlib
+import os
+import pkgutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blog.settings")
+
+
+def main() -> None:
+    import bench
+    from bench._database import test_database
+
+    wanted = set(sys.argv[1:])
+    with test_database():
+        for module in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
+            if module.name.startswith("_") or (wanted and module.name not in wanted):
+                continue
+            benchmark = importlib.import_module(f"bench.{module.name}")
+            (getattr(benchmark, "run", None) or benchmark.main)()
+            print()
+
+
+if __name__ == "__main__":
+    main()
