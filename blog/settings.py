@@ -311,3 +311,6 @@ NOTIFICATIONS_CONFIRM_DAYS = envint("NOTIFICATIONS_CONFIRM_DAYS", 7)
 # Articles whose publication time is older than this when first seen published (backdated
 # imports, the demo) are not announced to subscribers.
 NOTIFICATIONS_ANNOUNCE_HOURS = envint("NOTIFICATIONS_ANNOUNCE_HOURS", 48)
+for _name in ("NOTIFICATIONS_BATCH_SIZE", "NOTIFICATIONS_MAX_ATTEMPTS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1, not {globals()[_name]}")

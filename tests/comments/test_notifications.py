@@ -158,7 +158,7 @@ def test_the_confirmation_link_asks_then_confirms_everything_the_email_listed(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Yes, confirm" in html
-    assert f"new comments on <a href=\"{article.get_absolute_url()}\">“{article.title}”</a>" in html
+    assert f'new comments on <a href="{article.get_absolute_url()}">“{article.title}”</a>' in html
     assert "new posts at Wirepress" in html
     assert not Subscription.objects.active().exists()
 
