@@ -147,7 +147,8 @@ def letter_for(mailing: Mailing, *, subscription: Subscription | None = None) ->
 def message_for(letter: Letter, *, email: str, token: str, connection) -> EmailMultiAlternatives:
     links = subscription_links(token)
     message = EmailMultiAlternatives(
-        subject=letter.subject,
+        # A title with a line break (from an import) must not break the header.
+        subject=" ".join(letter.subject.split()),
         body=letter.text.replace(letter.marker, token),
         to=[email],
         connection=connection,
@@ -248,7 +249,7 @@ def _send_chunk(mailing: Mailing, letter: Letter, deliveries: list[Delivery]) ->
                 letter, email=email, token=delivery.subscription.token, connection=connection
             )
             try:
-                message.send()
+                accepted = message.send()
             except smtplib.SMTPRecipientsRefused as exc:
                 code, reply = _smtp_code(exc)
                 if code >= 500:
@@ -269,7 +270,10 @@ def _send_chunk(mailing: Mailing, letter: Letter, deliveries: list[Delivery]) ->
                 result.server_error = f"Mail server failed: {exc!r}"
                 break
             else:
-                result.sent.append(delivery.pk)
+                if accepted:
+                    result.sent.append(delivery.pk)
+                else:
+                    result.failed[delivery.pk] = "Not a deliverable address"
     finally:
         # If the server is gone already, what was sent is still recorded by the caller.
         with contextlib.suppress(OSError, smtplib.SMTPException):

@@ -84,6 +84,8 @@ def _comment_followups(comment, *, article, user, notify_posts: bool) -> None:
         with transaction.atomic():
             kinds = [Subscription.Kind.COMMENTS] if comment.followup else []
             kinds += [Subscription.Kind.POSTS] if notify_posts else []
+            if not comment.user_email:
+                kinds = []  # an account without an address: nowhere to send
             for kind in kinds:
                 subscription_create(
                     email=comment.user_email,

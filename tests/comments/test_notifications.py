@@ -295,3 +295,45 @@ def test_a_signed_in_reader_follows_a_discussion_without_commenting(
     client.logout()
     post_comment(client, article, comment_data, comment="Anyone there?")
     assert [m["To"] for m in smtp.messages] == ["reader@example.org"]
+
+
+def test_a_title_with_a_line_break_still_makes_a_valid_subject(smtp, follower, make_article):
+    follower("ann@example.org")
+    make_article(title="Talks\nresume", published_at=timezone.now())
+
+    call_command("send_notifications")
+
+    assert subject(smtp.messages[0]) == "[Wirepress] New post: Talks resume"
+
+
+def test_editors_see_mailings_deliveries_and_subscriptions(
+    admin_client, smtp, article, follower, comment_data, client
+):
+    follower("ann@example.org", article)
+    follower("gone@example.org", article)
+    smtp.refuse["gone@example.org"] = "550 5.1.1 No such user"
+    post_comment(client, article, comment_data)
+    mailing = Mailing.objects.get()
+
+    listing = admin_client.get("/admin/comments/mailing/")
+    assert listing.status_code == 200
+    assert "New comment: comment #" in listing.content.decode()
+    detail = admin_client.get(f"/admin/comments/mailing/{mailing.pk}/change/").content.decode()
+    assert "gone@example.org" in detail and "550 5.1.1 No such user" in detail
+    assert "ann@example.org" not in detail  # sent ones are not listed one by one
+    subscriptions = admin_client.get("/admin/comments/subscription/?q=gone").content.decode()
+    assert "gone@example.org" in subscriptions
+
+
+def test_an_account_without_an_address_can_tick_notify_without_harm(
+    client, smtp, reader, article, comment_data
+):
+    reader.email = ""
+    reader.save()
+    client.force_login(reader)
+
+    comment = post_comment(client, article, comment_data, notify_comments="on", notify_posts="on")
+
+    assert comment.is_public
+    assert not Subscription.objects.exists()
+    assert smtp.messages == []
