@@ -14,6 +14,7 @@ import contextlib
 import logging
 import secrets
 import smtplib
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,7 +32,7 @@ from comments.text import render_comment_text
 logger = logging.getLogger(__name__)
 
 # How long a run may hold a mailing before another run may take it over (it renews it
-# after every chunk, so only a crashed run loses it).
+# after every chunk and every minute while sending, so only a crashed run loses it).
 LEASE = timezone.timedelta(minutes=10)
 MAX_BACKOFF = timezone.timedelta(hours=6)
 
@@ -242,8 +243,13 @@ def _send_chunk(mailing: Mailing, letter: Letter, deliveries: list[Delivery]) ->
         result.server_error = f"Cannot reach the mail server: {exc!r}"
         return result
     result.connected = True
+    renewed = time.monotonic()
     try:
         for delivery in wanted:
+            if time.monotonic() - renewed > LEASE.total_seconds() / 10:
+                # A slow server must not let another run think this one died.
+                _renew_lease(mailing)
+                renewed = time.monotonic()
             email = delivery.subscription.email
             message = message_for(
                 letter, email=email, token=delivery.subscription.token, connection=connection
@@ -281,6 +287,10 @@ def _send_chunk(mailing: Mailing, letter: Letter, deliveries: list[Delivery]) ->
     return result
 
 
+def _renew_lease(mailing: Mailing) -> None:
+    Mailing.objects.filter(pk=mailing.pk).update(locked_until=timezone.now() + LEASE)
+
+
 def _record(mailing: Mailing, chunk: _ChunkResult) -> None:
     now = timezone.now()
     deliveries = Delivery.objects.filter(mailing=mailing)
@@ -304,7 +314,7 @@ def _record(mailing: Mailing, chunk: _ChunkResult) -> None:
             Subscription.objects.filter(
                 email__in=chunk.bounced_emails, bounced_at__isnull=True
             ).update(bounced_at=now)
-        Mailing.objects.filter(pk=mailing.pk).update(locked_until=now + LEASE)
+        _renew_lease(mailing)
 
 
 def retry_delay(attempts: int) -> timezone.timedelta:
