@@ -29,7 +29,14 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py load_demo --if-empty
 	@echo
 	@echo "  Wirepress is running on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo "  Notification email is printed here unless EMAIL_URL says otherwise (README)."
 	@echo
+	@# Beside the web server: the tasks worker (sends email) and the minute check that
+	@# announces newly published articles; both stop with it.
+	@export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	$(BIN)/python manage.py send_notifications --every 60 & ticker=$$!; \
+	trap 'kill $$worker $$ticker 2>/dev/null; wait' EXIT INT TERM; \
 	$(BIN)/gunicorn blog.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
 
 ## run-oidc-demo: `make run` plus a local demo OpenID Connect provider (oidc-provider-mock on

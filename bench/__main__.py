@@ -1,4 +1,7 @@
-"""Run every benchmark module of this package (each has a `run()`) on a test database."""
+"""Run every benchmark module of this package in turn, or those named on the command line
+(`python -m bench email_fanout`). A benchmark is a module here with a `run()` (or `main()`)
+that prints its table; modules starting with "_" are helpers. They run on a throw-away test
+database (SQLite unless DATABASE_URL says otherwise), never on the site's own."""
 
 import importlib
 import os
@@ -11,25 +14,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blog.settings")
 
 
 def main() -> None:
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
     import bench
+    from bench._database import test_database
 
-    setup_test_environment()
-    # A throw-away database (SQLite in memory, or test_<name> on PostgreSQL).
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        wanted = set(sys.argv[1:])
-        for module in pkgutil.iter_modules(bench.__path__):
+    wanted = set(sys.argv[1:])
+    with test_database():
+        for module in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
             if module.name.startswith("_") or (wanted and module.name not in wanted):
                 continue
-            importlib.import_module(f"bench.{module.name}").run()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+            benchmark = importlib.import_module(f"bench.{module.name}")
+            (getattr(benchmark, "run", None) or benchmark.main)()
+            print()
 
 
 if __name__ == "__main__":

@@ -388,3 +388,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Email notifications and background tasks (issue 5; README "Email notifications") ----
+
+# Queued work (notification email) lives in the database, so it survives restarts;
+# `manage.py db_worker` runs it. TASKS_BACKEND=immediate runs tasks inside the request
+# instead (no worker needed; only for development).
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = envstr("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+
+# Emails are written by the worker, outside any request: links in them need the site's
+# public address.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).netloc:
+    raise ImproperlyConfigured(
+        f"SITE_URL must look like https://news.example.org, not {SITE_URL!r}"
+    )
+# Subscribers per chunk: one short transaction and one SMTP connection per chunk.
+NOTIFICATIONS_BATCH_SIZE = envint("NOTIFICATIONS_BATCH_SIZE", 500)
+# A mailing that meets a refusing or silent SMTP server is retried after 1, 2, 4... times
+# this many seconds, up to NOTIFICATIONS_MAX_ATTEMPTS runs in all, then given up (recorded).
+NOTIFICATIONS_RETRY_SECONDS = envint("NOTIFICATIONS_RETRY_SECONDS", 60)
+NOTIFICATIONS_MAX_ATTEMPTS = envint("NOTIFICATIONS_MAX_ATTEMPTS", 8)
+# Double opt-in links stop working after this many days.
+NOTIFICATIONS_CONFIRM_DAYS = envint("NOTIFICATIONS_CONFIRM_DAYS", 7)
+# Articles whose publication time is older than this when first seen published (backdated
+# imports, the demo) are not announced to subscribers.
+NOTIFICATIONS_ANNOUNCE_HOURS = envint("NOTIFICATIONS_ANNOUNCE_HOURS", 48)
+for _name in ("NOTIFICATIONS_BATCH_SIZE", "NOTIFICATIONS_MAX_ATTEMPTS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1, not {globals()[_name]}")

@@ -7,7 +7,7 @@ import json
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, OuterRef, Subquery
+from django.db.models import CharField, Count, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -23,6 +23,9 @@ from comments.models import (
     CommentModeration,
     CommentReport,
     DataRequest,
+    Delivery,
+    Mailing,
+    Subscription,
 )
 from comments.moderation import CHECK_LABELS, akismet_enabled
 from comments.selectors import STATUS_FILTERS
@@ -291,3 +294,56 @@ class DataRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # readers make them; editors export or erase from the comments list
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["email", "kind", "article", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["kind", ("confirmed_at", admin.EmptyFieldListFilter), "bounced_at"]
+    search_fields = ["email"]
+    raw_id_fields = ["user", "article"]
+    readonly_fields = ["token", "created_at", "confirmation_sent_at"]
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    fields = ["subscription", "status", "attempts", "last_error", "sent_at"]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+    max_num = 0
+
+    def get_queryset(self, request):
+        # Only the deliveries worth a look: a big mailing has thousands of sent ones.
+        queryset = super().get_queryset(request).select_related("subscription")
+        return queryset.exclude(status=Delivery.Status.SENT)
+
+
+@admin.register(Mailing)
+class MailingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "created_at", "sent", "pending", "attempts", "finished_at"]
+    list_filter = ["kind", ("finished_at", admin.EmptyFieldListFilter), "given_up_at"]
+    readonly_fields = [field.name for field in Mailing._meta.fields]
+    inlines = [DeliveryInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article")
+            .annotate(
+                sent_count=Count("deliveries", filter=Q(deliveries__status="sent")),
+                pending_count=Count("deliveries", filter=Q(deliveries__status="pending")),
+            )
+        )
+
+    @admin.display(ordering="sent_count")
+    def sent(self, mailing):
+        return mailing.sent_count
+
+    @admin.display(ordering="pending_count")
+    def pending(self, mailing):
+        return mailing.pending_count
+
+    def has_add_permission(self, request):
+        return False

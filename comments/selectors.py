@@ -18,7 +18,7 @@ from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from blog.models import Article
 from comments.avatars import avatar_url
-from comments.models import CommentModeration
+from comments.models import CommentModeration, Subscription
 from comments.text import render_comment_text
 
 
@@ -166,3 +166,14 @@ def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
             discussion.count += 1
     discussion.final_closes = range(max(previous_depth, 0))
     return discussion
+
+
+def discussion_subscription(article, user):
+    """The signed-in reader's subscription to `article`'s comments, if they have one."""
+    if user is None or not user.is_authenticated or not user.email:
+        return None
+    return (
+        Subscription.objects.of_address(user.email)
+        .filter(kind=Subscription.Kind.COMMENTS, article=article)
+        .first()
+    )

@@ -18,6 +18,21 @@ urlpatterns = [
     path("login/<int:article_id>/connect/", views.social_login_connect, name="login_connect"),
     path("login/<int:article_id>/done/", views.social_login_done, name="login_done"),
     path("logout/<int:article_id>/", views.comment_logout, name="logout"),
+    path("follow/", views.follow, name="follow"),
+    path("follow/<int:article_id>/", views.follow_article, name="follow_article"),
+    path("subscriptions/<str:token>/", views.subscriptions, name="subscriptions"),
+    path(
+        "subscriptions/<str:token>/confirm/",
+        views.subscription_confirm,
+        name="subscription_confirm",
+    ),
+    path("subscriptions/<str:token>/stop/", views.subscription_stop, name="subscription_stop"),
+    path(
+        "subscriptions/<str:token>/resume/",
+        views.subscription_resume,
+        name="subscription_resume",
+    ),
+    path("subscriptions/<str:token>/one-click/", views.one_click, name="one_click"),
 ]
 
 # django-comments' models link to their target through this name (admin "View on site").

@@ -1,7 +1,11 @@
 """Shared fixtures: people (editor, reader, stranger), articles, and a real browser."""
 
+import email
+import email.policy
 import os
 import shutil
+import socket
+import threading
 
 import pytest
 from django.utils import timezone
@@ -43,6 +47,9 @@ def _test_environment(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()  # local-memory caches outlive a test
+    # Background tasks run at once, inside the request (tests of retries use the dummy one).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.SITE_URL = "http://testserver"
 
 
 @pytest.fixture
@@ -167,3 +174,73 @@ def nojs_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+# --- A real SMTP server on loopback (aiosmtpd) --------------------------------------------
+
+
+class SMTPSink:
+    """Records what it receives. `refuse` maps addresses to the reply their RCPT gets
+    (e.g. "550 5.1.1 No such user"); `stop()` / `start()` take the server down and back."""
+
+    def __init__(self, port):
+        self.port = port
+        self.messages = []
+        self.connections = 0
+        self.refuse = {}
+        self.controller = None
+        self._lock = threading.Lock()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        with self._lock:
+            self.connections += 1
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refuse:
+            return self.refuse[address.lower()]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message.envelope_recipients = list(envelope.rcpt_tos)
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+        self.controller = None
+
+    def to(self, address):
+        return [m for m in self.messages if address in m.envelope_recipients]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(settings):
+    """Email goes over SMTP to a server on 127.0.0.1, which records each message."""
+    sink = SMTPSink(free_port())
+    sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield sink
+    if sink.controller is not None:
+        sink.stop()

@@ -45,7 +45,7 @@ def test_a_reader_logs_in_in_a_popup_and_comments_as_that_account(
         f"You are commenting using your {OIDC_NAME} account."
     )
     assert page.locator("#id_comment").input_value() == TEXT
-    assert page.get_by_role("textbox", name="Email").count() == 0
+    assert page.locator("#commentform").get_by_role("textbox", name="Email").count() == 0
     # Logging in renewed the CSRF token: liking still works without a reload.
     page.get_by_role("button", name="Like the comment by Foccusser").click()
     expect(page.get_by_role("button", name="Liked the comment by Foccusser")).to_be_visible()
@@ -94,7 +94,7 @@ def test_denying_consent_in_the_popup_keeps_the_text_and_says_what_happened(
         "click an icon to try again, or fill in your details below."
     )
     assert page.locator("#id_comment").input_value() == TEXT
-    expect(page.get_by_role("textbox", name="Email")).to_be_visible()
+    expect(page.locator("#commentform").get_by_role("textbox", name="Email")).to_be_visible()
 
 
 def test_log_out_keeps_the_reader_on_the_article_with_their_text(

@@ -1,4 +1,5 @@
-"""Fixtures for logging in to comment: configured providers and the provider round trip."""
+"""Fixtures for the discussion: comment form data, followers, links found in emails;
+logging in to comment: configured providers and the provider round trip."""
 
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -8,6 +9,10 @@ import pytest
 import responses
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
+
+from comments.forms import CommentForm
+from comments.models import Subscription
 
 GOOGLE_ID = "google-client-id.apps.googleusercontent.com"
 
@@ -72,3 +77,41 @@ def google_id_token(**claims):
     # Received straight from Google's token endpoint over TLS: allauth does not check the
     # signature then (OpenID Connect Core 3.1.3.7), so any key will do here.
     return jwt.encode(payload, "not-checked-" * 3, algorithm="HS256")
+
+
+@pytest.fixture
+def comment_data():
+    """POST data for the comment form of `article`, as a freshly rendered page has it."""
+
+    def data(article, **fields):
+        form = CommentForm(article)
+        values = {
+            key: form.initial[key]
+            for key in ("content_type", "object_pk", "timestamp", "security_hash")
+        }
+        values.update(
+            {
+                "name": "Guest",
+                "email": "guest@example.org",
+                "url": "",
+                "honeypot": "",
+                "comment": "Hi",
+            }
+        )
+        values.update(fields)
+        return values
+
+    return data
+
+
+@pytest.fixture
+def follower(db):
+    """A confirmed subscription (article given: its comments; none: the blog's posts)."""
+
+    def make(email, article=None, **fields):
+        kind = Subscription.Kind.COMMENTS if article else Subscription.Kind.POSTS
+        defaults = {"confirmed_at": timezone.now(), "confirmation_sent_at": timezone.now()}
+        defaults.update(fields)
+        return Subscription.objects.create(email=email, kind=kind, article=article, **defaults)
+
+    return make

@@ -63,6 +63,7 @@ def test_a_signed_in_reader_costs_the_same_whatever_the_count(
     client.force_login(reader)
     client.get(article.get_absolute_url())
 
-    # article, session, user, discussion, the reader's likes, their social profile
-    with django_assert_num_queries(6):
+    # article, session, user, discussion, the reader's likes, their social profile, whether
+    # they follow the discussion
+    with django_assert_num_queries(7):
         client.get(article.get_absolute_url())

@@ -1,0 +1,37 @@
+"""Announce newly published articles by email, and queue again mail whose retry is overdue.
+
+Scheduled articles become public when their time comes, without any request or save, so
+something has to look: run this every minute (cron), or let it loop with `--every 60`
+(`make run` does). Sending itself happens in the tasks worker (`manage.py db_worker`).
+"""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from comments.services import article_notify_due, mailing_requeue_stalled
+
+
+class Command(BaseCommand):
+    help = "Email subscribers about newly published articles; re-queue overdue notification mail."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--every",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="Keep running, checking every SECONDS (default: check once and exit).",
+        )
+
+    def handle(self, *, every: int, verbosity: int, **options):
+        while True:
+            announced = article_notify_due()
+            requeued = mailing_requeue_stalled()
+            if verbosity > 1 or announced or requeued:
+                self.stdout.write(
+                    f"Announced {announced} article(s); re-queued {requeued} mailing(s)."
+                )
+            if every <= 0:
+                return
+            time.sleep(every)
