@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django_comments.forms import CommentForm as DjangoCommentForm
 
-from comments.selectors import article_comments
+from comments.selectors import is_comment_id, public_comments
 
 # The fields django-comments checks for tampering and staleness.
 SECURITY_FIELDS = ("content_type", "object_pk", "timestamp", "security_hash")
@@ -70,7 +70,9 @@ class CommentForm(DjangoCommentForm):
         if not parent_id:
             self.parent = None
             return 0
-        parent = article_comments(self.article).filter(pk=parent_id, is_public=True).first()
+        parent = None
+        if is_comment_id(parent_id):
+            parent = public_comments(self.article).filter(pk=parent_id).first()
         if parent is None:
             raise forms.ValidationError(
                 "The comment you are replying to is not on this article (any more)."

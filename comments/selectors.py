@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
@@ -18,6 +19,14 @@ from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 from blog.models import Article
 from comments.avatars import avatar_url
 from comments.text import render_comment_text
+
+# Comment ids are 32-bit integers in the database; a bigger number from a URL or a form names
+# no comment (and SQLite raises OverflowError on numbers beyond 64 bits rather than finding none).
+MAX_COMMENT_ID = 2**31 - 1
+
+
+def is_comment_id(value: int) -> bool:
+    return 0 < value <= MAX_COMMENT_ID
 
 
 def article_comments(article):
@@ -35,6 +44,8 @@ def public_comments(article):
 
 def likeable_comment(comment_id) -> tuple[XtdComment, Article]:
     """A public comment on a published article, and that article; 404 otherwise."""
+    if not is_comment_id(comment_id):
+        raise Http404("No such comment.")
     comment = get_object_or_404(
         XtdComment.norel_objects,
         pk=comment_id,
@@ -86,10 +97,11 @@ def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
     browser posted (guests' held comments are shown to their author only)."""
     own_ids = set(own_comment_ids)
     user_id = user.pk if user is not None and user.is_authenticated else None
+    # Removed comments are read too: one with visible replies stays as a placeholder.
     rows = list(
-        article_comments(article)
-        .filter(is_removed=False)
-        .annotate(like_count=Count("flags", filter=Q(flags__flag=LIKEDIT_FLAG)))
+        article_comments(article).annotate(
+            like_count=Count("flags", filter=Q(flags__flag=LIKEDIT_FLAG))
+        )
     )
     liked = set()
     if user_id is not None:
@@ -107,16 +119,17 @@ def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
     for row in rows:
         parent = by_pk.get(row.parent_id) if row.parent_id != row.pk else None
         own = row.pk in own_ids or (user_id is not None and row.user_id == user_id)
-        by_pk[row.pk] = node = CommentNode(
+        published = row.is_public and not row.is_removed
+        by_pk[row.pk] = CommentNode(
             comment=row,
             depth=parent.depth + 1 if parent else 0,
             like_count=row.like_count,
-            visible=row.is_public or own,
-            pending=not row.is_public and own,
+            visible=published or (own and not row.is_removed),
+            pending=own and not row.is_public and not row.is_removed,
             liked=row.pk in liked,
+            can_reply=published and row.level < max_level,
             parent=parent,
         )
-        node.can_reply = row.is_public and row.level < max_level
 
     # A hidden comment stays in the page, as a placeholder, only above a visible reply.
     needed = set()
@@ -139,7 +152,7 @@ def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
             node.closes = range(previous_depth - node.depth)
         previous_depth = node.depth
         discussion.nodes.append(node)
-        if node.comment.is_public:
+        if node.comment.is_public and not node.comment.is_removed:
             discussion.count += 1
     discussion.final_closes = range(max(previous_depth, 0))
     return discussion
