@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
-from comments.moderation import comment_verdict
+from comments import moderation
 
 
 def comment_post(
@@ -26,7 +26,7 @@ def comment_post(
     """Store a reader's comment (or reply) on `article`. Moderation decides whether it is
     published at once; a held or spam comment is kept, never dropped."""
     user = user if user is not None and user.is_authenticated else None
-    decision = comment_verdict(
+    decision = moderation.comment_verdict(
         article=article,
         user=user,
         name=name,
