@@ -7,8 +7,9 @@ a redirect or the article page again, so everything works without JavaScript.
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
@@ -18,12 +19,19 @@ from blog.models import Article
 from comments import services
 from comments.avatars import identicon_svg
 from comments.forms import CommentForm
-from comments.selectors import CommentNode, discussion_for, likeable_comment, public_comments
+from comments.selectors import (
+    CommentNode,
+    discussion_for,
+    is_comment_id,
+    likeable_comment,
+    public_comments,
+)
 from comments.text import likes_label
 
 OWN_COMMENTS_SESSION_KEY = "own_comment_ids"
 REMEMBER_COOKIE = "comment_author"
 REMEMBER_MAX_AGE = 365 * 24 * 3600
+REMEMBER_SALT = "comments.remember"
 
 
 def _wants_json(request) -> bool:
@@ -35,11 +43,28 @@ def _own_comment_ids(request) -> list[int]:
 
 
 def _remembered_identity(request) -> dict:
-    data = request.get_signed_cookie(REMEMBER_COOKIE, default=None, salt="comments")
-    if not data:
+    try:
+        data = signing.loads(
+            request.COOKIES.get(REMEMBER_COOKIE, ""), salt=REMEMBER_SALT, max_age=REMEMBER_MAX_AGE
+        )
+    except signing.BadSignature:
         return {}
-    name, email, url = (data.split("\n") + ["", "", ""])[:3]
-    return {"name": name, "email": email, "url": url, "remember": True}
+    if not isinstance(data, dict):
+        return {}
+    identity = {key: str(data.get(key, "")) for key in ("name", "email", "url")}
+    return {**identity, "remember": True}
+
+
+def _remember_identity(response, request, identity: dict) -> None:
+    # Signed JSON in base64: names in any script fit in a cookie (raw UTF-8 does not).
+    response.set_cookie(
+        REMEMBER_COOKIE,
+        signing.dumps(identity, salt=REMEMBER_SALT),
+        max_age=REMEMBER_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
 
 
 def comment_form_for(request, article, *, form=None) -> CommentForm:
@@ -55,7 +80,7 @@ def reply_target(article, parent_id) -> XtdComment | None:
         parent_id = int(parent_id or 0)
     except ValueError:
         return None
-    if not parent_id:
+    if not is_comment_id(parent_id):
         return None
     return public_comments(article).filter(pk=parent_id).first()
 
@@ -86,9 +111,17 @@ def _render_form(request, article, form, replying_to=None) -> str:
     )
 
 
+def _json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message}, status=status)
+
+
 @require_POST
 def post_comment(request, article_id):
-    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    article = Article.objects.published().filter(pk=article_id).first()
+    if article is None:
+        if _wants_json(request):
+            return _json_error("Comments are closed: this article is not published.", 404)
+        raise Http404("No such article.")
     form = CommentForm(article, user=request.user, data=request.POST)
     if not form.is_valid():
         if form.is_stale:
@@ -138,30 +171,36 @@ def post_comment(request, article_id):
                 "comment": render_to_string(
                     "comments/_comment.html", {"node": node, "article": article}, request=request
                 ),
-                "form": _render_form(request, article, comment_form_for(request, article)),
+                "form": _render_form(request, article, _next_form(request, article, form)),
             }
         )
     else:
         response = redirect(anchor)
     if not request.user.is_authenticated:
         if form.cleaned_data.get("remember"):
-            response.set_signed_cookie(
-                REMEMBER_COOKIE,
-                "\n".join([identity["name"], identity["email"], identity["url"]]),
-                salt="comments",
-                max_age=REMEMBER_MAX_AGE,
-                httponly=True,
-                samesite="Lax",
-                secure=request.is_secure(),
-            )
+            _remember_identity(response, request, identity)
         else:
             response.delete_cookie(REMEMBER_COOKIE)
     return response
 
 
+def _next_form(request, article, posted: CommentForm) -> CommentForm:
+    """The empty form that replaces the one just posted, still filled in with the guest's
+    name, email and website: they are on the page already, typed by this reader."""
+    if request.user.is_authenticated:
+        return CommentForm(article, user=request.user)
+    initial = {**posted.identity(), "remember": posted.cleaned_data.get("remember", False)}
+    return CommentForm(article, user=request.user, initial=initial)
+
+
 @require_POST
 def like_comment(request, comment_id):
-    comment, article = likeable_comment(comment_id)
+    try:
+        comment, article = likeable_comment(comment_id)
+    except Http404:
+        if _wants_json(request):
+            return _json_error("This comment is not available any more.", 404)
+        raise
     anchor = f"{article.get_absolute_url()}#comment-{comment.pk}"
     if not request.user.is_authenticated:
         to_login = redirect_to_login(anchor)
