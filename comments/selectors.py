@@ -13,12 +13,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from blog.models import Article
-from comments.avatars import avatar_url
-from comments.text import render_comment_text
+from comments.avatars import avatar_url, avatar_urls
+from comments.text import CommentDates, likes_label, render_comment_text
 
 # Comment ids are 32-bit integers in the database; a bigger number from a URL or a form names
 # no comment (and SQLite raises OverflowError on numbers beyond 64 bits rather than finding none).
@@ -59,7 +60,12 @@ def likeable_comment(comment_id) -> tuple[XtdComment, Article]:
 
 @dataclass
 class CommentNode:
-    """One comment as the page shows it, with what the flat template needs to nest it."""
+    """One comment as the page shows it, with what the flat template needs to nest it.
+
+    Its text for the page (ids, dates, avatar, likes) is made here, in Python, once: template
+    filters and number formatting cost more than the rest of a comment's rendering, and a
+    page may show a thousand comments (see bench/comments_tree.py).
+    """
 
     comment: XtdComment
     depth: int
@@ -71,18 +77,27 @@ class CommentNode:
     opens_list: bool = False  # the first reply to the previous comment
     closes: range = range(0)  # reply lists to close before this comment
     parent: "CommentNode | None" = None
+    avatar: str = ""  # given by discussion_for, which looks the URLs up for a whole page
+    date_text: str = ""  # "October 21, 2021 at 3:02 p.m."
+    key: str = field(init=False)  # the comment's id as text, for anchors and URLs
+    date_iso: str = field(init=False)
+    likes_label: str = field(init=False)  # "Liked by 3 people"
+
+    def __post_init__(self):
+        comment = self.comment
+        self.key = str(comment.pk)
+        self.date_iso = timezone.localtime(comment.submit_date).isoformat()
+        self.date_text = self.date_text or CommentDates()(comment.submit_date)
+        self.avatar = self.avatar or avatar_url(comment.user_email)
+        self.likes_label = likes_label(self.like_count)
 
     @property
-    def pk(self):
+    def pk(self) -> int:
         return self.comment.pk
 
     @property
-    def html(self):
+    def html(self) -> str:
         return render_comment_text(self.comment.comment)
-
-    @property
-    def avatar(self):
-        return avatar_url(self.comment.user_email)
 
 
 @dataclass
@@ -115,6 +130,8 @@ def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
         )
 
     max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+    avatars = avatar_urls(row.user_email for row in rows)
+    dates = CommentDates()
     by_pk = {}
     for row in rows:
         parent = by_pk.get(row.parent_id) if row.parent_id != row.pk else None
@@ -129,6 +146,8 @@ def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
             liked=row.pk in liked,
             can_reply=published and row.level < max_level,
             parent=parent,
+            avatar=avatars[row.user_email],
+            date_text=dates(row.submit_date),
         )
 
     # A hidden comment stays in the page, as a placeholder, only above a visible reply.
