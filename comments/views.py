@@ -67,9 +67,8 @@ def _remember_identity(response, request, identity: dict) -> None:
     )
 
 
-def comment_form_for(request, article, *, form=None) -> CommentForm:
-    if form is not None:
-        return form
+def comment_form_for(request, article) -> CommentForm:
+    """An empty comment form for this reader (a remembered guest's details filled in)."""
     initial = {} if request.user.is_authenticated else _remembered_identity(request)
     return CommentForm(article, user=request.user, initial=initial)
 
@@ -88,11 +87,14 @@ def reply_target(article, parent_id) -> XtdComment | None:
 def article_discussion(request, article, *, form=None) -> dict:
     """Template context for the discussion under `article`: the tree (the same for every
     reader but for their likes and their own held comments) and the reader's form."""
-    form = comment_form_for(request, article, form=form)
-    parent_id = form["reply_to"].value() if form.is_bound else request.GET.get("replytocom")
-    replying_to = reply_target(article, parent_id)
-    if replying_to and not form.is_bound:
-        form.initial["reply_to"] = replying_to.pk
+    if form is not None:
+        # A form sent back (with errors, or expired) keeps the comment it replied to.
+        replying_to = reply_target(article, form["reply_to"].value())
+    else:
+        form = comment_form_for(request, article)
+        replying_to = reply_target(article, request.GET.get("replytocom"))
+        if replying_to:
+            form.initial["reply_to"] = replying_to.pk
     return {
         "discussion": discussion_for(
             article, user=request.user, own_comment_ids=_own_comment_ids(request)

@@ -348,6 +348,14 @@ def test_a_stale_or_tampered_form_asks_to_send_again_keeping_the_text(client, ar
     assert XtdComment.objects.get().comment == "Long thoughts"
 
 
+def test_an_expired_reply_stays_a_reply(client, article):
+    parent = add_comment(article, "First!", user_name="Taras")
+    data = comment_form_data(article, reply_to=parent.pk, **_expired_security_data(article))
+    page = parse(client.post(post_url(article), data))
+    assert text_of(page, '//*[@id="reply-title"]') == "Leave a Reply to Taras Cancel reply"
+    assert form_values(page)["reply_to"] == str(parent.pk)
+
+
 def test_a_stale_form_with_javascript_gets_a_fresh_form_back(client, article):
     data = comment_form_data(article, comment="Long thoughts", security_hash="0" * 40)
     response = client.post(post_url(article), data, **FETCH)
