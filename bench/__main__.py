@@ -6,11 +6,37 @@ database (SQLite unless DATABASE_URL says otherwise), never on the site's own.""
 import importlib
 import os
 import pkgutil
+import platform
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "blog.settings")
+# The site's settings plus what comparisons need (bench/settings.py).
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+
+def machine() -> str:
+    """What the figures were measured on."""
+    import django
+    from django.db import connection
+
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        models = [
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        if models:
+            cpu = f"{models[0]} ({len(models)} cores visible)"
+    database = connection.vendor
+    if database == "sqlite":
+        database += f" {connection.Database.sqlite_version}"
+    return (
+        f"{cpu}; {platform.system()} {platform.release()}; Python {platform.python_version()}; "
+        f"Django {django.get_version()}; {database}"
+    )
 
 
 def main() -> None:
@@ -19,6 +45,8 @@ def main() -> None:
 
     wanted = set(sys.argv[1:])
     with test_database():
+        print(machine())
+        print()
         for module in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
             if module.name.startswith("_") or (wanted and module.name not in wanted):
                 continue

@@ -9,7 +9,7 @@ from django.conf import settings
 from django_comments.forms import CommentForm as DjangoCommentForm
 
 from comments.models import DataRequest
-from comments.selectors import article_comments
+from comments.selectors import is_comment_id, public_comments
 from comments.social import commenter_name, social_profile_of
 
 # The fields django-comments checks for tampering and staleness.
@@ -79,7 +79,9 @@ class CommentForm(DjangoCommentForm):
         if not parent_id:
             self.parent = None
             return 0
-        parent = article_comments(self.article).filter(pk=parent_id, is_public=True).first()
+        parent = None
+        if is_comment_id(parent_id):
+            parent = public_comments(self.article).filter(pk=parent_id).first()
         if parent is None:
             raise forms.ValidationError(
                 "The comment you are replying to is not on this article (any more)."

@@ -12,14 +12,24 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from blog.models import Article
-from comments.avatars import avatar_url
+from comments.avatars import avatar_url, avatar_urls
 from comments.models import CommentModeration, Subscription
-from comments.text import render_comment_text
+from comments.text import CommentDates, likes_label, render_comment_text
+
+# Comment ids are 32-bit integers in the database; a bigger number from a URL or a form names
+# no comment (and SQLite raises OverflowError on numbers beyond 64 bits rather than finding none).
+MAX_COMMENT_ID = 2**31 - 1
+
+
+def is_comment_id(value: int) -> bool:
+    return 0 < value <= MAX_COMMENT_ID
 
 
 def article_comments(article):
@@ -53,6 +63,8 @@ def public_comments(article):
 
 def likeable_comment(comment_id) -> tuple[XtdComment, Article]:
     """A public comment on a published article, and that article; 404 otherwise."""
+    if not is_comment_id(comment_id):
+        raise Http404("No such comment.")
     comment = get_object_or_404(
         XtdComment.norel_objects,
         pk=comment_id,
@@ -66,7 +78,12 @@ def likeable_comment(comment_id) -> tuple[XtdComment, Article]:
 
 @dataclass
 class CommentNode:
-    """One comment as the page shows it, with what the flat template needs to nest it."""
+    """One comment as the page shows it, with what the flat template needs to nest it.
+
+    Its text for the page (ids, dates, avatar, likes) is made here, in Python, once: template
+    filters and number formatting cost more than the rest of a comment's rendering, and a
+    page may show a thousand comments (see bench/comments_tree.py).
+    """
 
     comment: XtdComment
     depth: int
@@ -78,20 +95,27 @@ class CommentNode:
     opens_list: bool = False  # the first reply to the previous comment
     closes: range = range(0)  # reply lists to close before this comment
     parent: "CommentNode | None" = None
+    avatar: str = ""  # given by discussion_for, which looks the URLs up for a whole page
+    date_text: str = ""  # "October 21, 2021 at 3:02 p.m."
+    key: str = field(init=False)  # the comment's id as text, for anchors and URLs
+    date_iso: str = field(init=False)
+    likes_label: str = field(init=False)  # "Liked by 3 people"
+
+    def __post_init__(self):
+        comment = self.comment
+        self.key = str(comment.pk)
+        self.date_iso = timezone.localtime(comment.submit_date).isoformat()
+        self.date_text = self.date_text or CommentDates()(comment.submit_date)
+        self.avatar = self.avatar or avatar_url(comment.user_email)
+        self.likes_label = likes_label(self.like_count)
 
     @property
-    def pk(self):
+    def pk(self) -> int:
         return self.comment.pk
 
     @property
-    def html(self):
+    def html(self) -> str:
         return render_comment_text(self.comment.comment)
-
-    @property
-    def avatar(self):
-        # `social_avatar`: annotated by discussion_for, set by the view for a new comment.
-        picture = getattr(self.comment, "social_avatar", None) or ""
-        return avatar_url(self.comment.user_email, picture=picture)
 
 
 @dataclass
@@ -106,11 +130,11 @@ def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
     browser posted (guests' held comments are shown to their author only)."""
     own_ids = set(own_comment_ids)
     user_id = user.pk if user is not None and user.is_authenticated else None
+    # Removed comments are read too: one with visible replies stays as a placeholder.
     rows = list(
-        article_comments(article)
-        .filter(is_removed=False)
-        .annotate(
+        article_comments(article).annotate(
             like_count=Count("flags", filter=Q(flags__flag=LIKEDIT_FLAG)),
+            # A commenter who logged in with Google, X... shows that account's picture.
             social_avatar=F("user__social_profile__avatar_url"),
         )
     )
@@ -126,20 +150,25 @@ def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
         )
 
     max_level = settings.COMMENTS_XTD_MAX_THREAD_LEVEL
+    avatars = avatar_urls(row.user_email for row in rows)
+    dates = CommentDates()
     by_pk = {}
     for row in rows:
         parent = by_pk.get(row.parent_id) if row.parent_id != row.pk else None
         own = row.pk in own_ids or (user_id is not None and row.user_id == user_id)
-        by_pk[row.pk] = node = CommentNode(
+        published = row.is_public and not row.is_removed
+        by_pk[row.pk] = CommentNode(
             comment=row,
             depth=parent.depth + 1 if parent else 0,
             like_count=row.like_count,
-            visible=row.is_public or own,
-            pending=not row.is_public and own,
+            visible=published or (own and not row.is_removed),
+            pending=own and not row.is_public and not row.is_removed,
             liked=row.pk in liked,
+            can_reply=published and row.level < max_level,
             parent=parent,
+            avatar=row.social_avatar or avatars[row.user_email],
+            date_text=dates(row.submit_date),
         )
-        node.can_reply = row.is_public and row.level < max_level
 
     # A hidden comment stays in the page, as a placeholder, only above a visible reply.
     needed = set()
@@ -162,7 +191,7 @@ def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
             node.closes = range(previous_depth - node.depth)
         previous_depth = node.depth
         discussion.nodes.append(node)
-        if node.comment.is_public:
+        if node.comment.is_public and not node.comment.is_removed:
             discussion.count += 1
     discussion.final_closes = range(max(previous_depth, 0))
     return discussion

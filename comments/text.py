@@ -8,6 +8,8 @@ slower on long threads).
 import re
 from html import escape
 
+from django.utils import dateformat, timezone
+
 # Matched on escaped text: a URL ends at whitespace or at an escaped quote or bracket.
 _URL = re.compile(r"\b((?:https?://|www\.)(?:(?!&(?:quot|#x27|lt|gt);)\S)+)", re.IGNORECASE)
 _TRAILING = ".,:;!?)]}'\""
@@ -43,3 +45,25 @@ def likes_label(count: int) -> str:
     if count <= 0:
         return ""
     return "Liked by 1 person" if count == 1 else f"Liked by {count} people"
+
+
+class CommentDates:
+    """A comment's date as "October 21, 2021 at 3:02 p.m.", for every comment on a page.
+
+    The same text as the `date` filter with r"F j, Y \\a\\t g:i a", several times faster on a
+    long thread: each day (and a.m./p.m.) is formatted and translated once per page.
+    """
+
+    def __init__(self):
+        self._days: dict = {}
+        self._meridiems: dict = {}
+
+    def __call__(self, moment) -> str:
+        local = timezone.localtime(moment)
+        day = self._days.get(local.date())
+        if day is None:
+            day = self._days[local.date()] = dateformat.format(local, "F j, Y")
+        meridiem = self._meridiems.get(local.hour < 12)
+        if meridiem is None:
+            meridiem = self._meridiems[local.hour < 12] = dateformat.format(local, "a")
+        return f"{day} at {local.hour % 12 or 12}:{local.minute:02d} {meridiem}"

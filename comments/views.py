@@ -18,6 +18,7 @@ from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,6 +42,7 @@ from comments.selectors import (
     CommentNode,
     discussion_for,
     discussion_subscription,
+    is_comment_id,
     likeable_comment,
     public_comments,
 )
@@ -59,6 +61,7 @@ from comments.text import likes_label
 OWN_COMMENTS_SESSION_KEY = "own_comment_ids"
 REMEMBER_COOKIE = "comment_author"
 REMEMBER_MAX_AGE = 365 * 24 * 3600
+REMEMBER_SALT = "comments.remember"
 
 logger = logging.getLogger(__name__)
 
@@ -84,16 +87,32 @@ def _own_comment_ids(request) -> list[int]:
 
 
 def _remembered_identity(request) -> dict:
-    data = request.get_signed_cookie(REMEMBER_COOKIE, default=None, salt="comments")
-    if not data:
+    try:
+        data = signing.loads(
+            request.COOKIES.get(REMEMBER_COOKIE, ""), salt=REMEMBER_SALT, max_age=REMEMBER_MAX_AGE
+        )
+    except signing.BadSignature:
         return {}
-    name, email, url = (data.split("\n") + ["", "", ""])[:3]
-    return {"name": name, "email": email, "url": url, "remember": True}
+    if not isinstance(data, dict):
+        return {}
+    identity = {key: str(data.get(key, "")) for key in ("name", "email", "url")}
+    return {**identity, "remember": True}
 
 
-def comment_form_for(request, article, *, form=None) -> CommentForm:
-    if form is not None:
-        return form
+def _remember_identity(response, request, identity: dict) -> None:
+    # Signed JSON in base64: names in any script fit in a cookie (raw UTF-8 does not).
+    response.set_cookie(
+        REMEMBER_COOKIE,
+        signing.dumps(identity, salt=REMEMBER_SALT),
+        max_age=REMEMBER_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+def comment_form_for(request, article) -> CommentForm:
+    """An empty comment form for this reader (a remembered guest's details filled in)."""
     initial = {} if request.user.is_authenticated else _remembered_identity(request)
     # A comment typed before logging in (or out) without JavaScript comes back here.
     initial.update(comment_draft_pop(request, article))
@@ -108,7 +127,7 @@ def reply_target(article, parent_id) -> XtdComment | None:
         parent_id = int(parent_id or 0)
     except ValueError:
         return None
-    if not parent_id:
+    if not is_comment_id(parent_id):
         return None
     return public_comments(article).filter(pk=parent_id).first()
 
@@ -116,15 +135,16 @@ def reply_target(article, parent_id) -> XtdComment | None:
 def article_discussion(request, article, *, form=None) -> dict:
     """Template context for the discussion under `article`: the tree (the same for every
     reader but for their likes and their own held comments) and the reader's form."""
-    form = comment_form_for(request, article, form=form)
-    parent_id = (
-        form["reply_to"].value()
-        if form.is_bound
-        else request.GET.get("replytocom") or form.initial.get("reply_to")
-    )
-    replying_to = reply_target(article, parent_id)
-    if replying_to and not form.is_bound:
-        form.initial["reply_to"] = replying_to.pk
+    if form is not None:
+        # A form sent back (with errors, or expired) keeps the comment it replied to.
+        replying_to = reply_target(article, form["reply_to"].value())
+    else:
+        # A draft kept while the reader logged in may be a reply too.
+        form = comment_form_for(request, article)
+        parent_id = request.GET.get("replytocom") or form.initial.get("reply_to")
+        replying_to = reply_target(article, parent_id)
+        if replying_to:
+            form.initial["reply_to"] = replying_to.pk
     return {
         "discussion": discussion_for(
             article, user=request.user, own_comment_ids=_own_comment_ids(request)
@@ -156,9 +176,17 @@ def _form_error_response(request, article, form, *, status=400):
     return render(request, "blog/article_detail.html", context, status=status)
 
 
+def _json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message}, status=status)
+
+
 @require_POST
 def post_comment(request, article_id):
-    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    article = Article.objects.published().filter(pk=article_id).first()
+    if article is None:
+        if _wants_json(request):
+            return _json_error("Comments are closed: this article is not published.", 404)
+        raise Http404("No such article.")
     form = CommentForm(article, user=request.user, data=request.POST)
     if not form.is_valid():
         if form.is_stale:
@@ -193,9 +221,9 @@ def post_comment(request, article_id):
 
     if _wants_json(request):
         profile = social_profile_of(request.user) if request.user.is_authenticated else None
-        comment.social_avatar = profile.avatar_url if profile else ""
         node = CommentNode(
             comment=comment,
+            avatar=profile.avatar_url if profile else "",
             depth=comment.level,
             like_count=0,
             visible=True,
@@ -212,30 +240,36 @@ def post_comment(request, article_id):
                 "comment": render_to_string(
                     "comments/_comment.html", {"node": node, "article": article}, request=request
                 ),
-                "form": _render_form(request, article, comment_form_for(request, article)),
+                "form": _render_form(request, article, _next_form(request, article, form)),
             }
         )
     else:
         response = redirect(anchor)
     if not request.user.is_authenticated:
         if form.cleaned_data.get("remember"):
-            response.set_signed_cookie(
-                REMEMBER_COOKIE,
-                "\n".join([identity["name"], identity["email"], identity["url"]]),
-                salt="comments",
-                max_age=REMEMBER_MAX_AGE,
-                httponly=True,
-                samesite="Lax",
-                secure=request.is_secure(),
-            )
+            _remember_identity(response, request, identity)
         else:
             response.delete_cookie(REMEMBER_COOKIE)
     return response
 
 
+def _next_form(request, article, posted: CommentForm) -> CommentForm:
+    """The empty form that replaces the one just posted, still filled in with the guest's
+    name, email and website: they are on the page already, typed by this reader."""
+    if request.user.is_authenticated:
+        return CommentForm(article, user=request.user)
+    initial = {**posted.identity(), "remember": posted.cleaned_data.get("remember", False)}
+    return CommentForm(article, user=request.user, initial=initial)
+
+
 @require_POST
 def like_comment(request, comment_id):
-    comment, article = likeable_comment(comment_id)
+    try:
+        comment, article = likeable_comment(comment_id)
+    except Http404:
+        if _wants_json(request):
+            return _json_error("This comment is not available any more.", 404)
+        raise
     anchor = f"{article.get_absolute_url()}#comment-{comment.pk}"
     if not request.user.is_authenticated:
         to_login = redirect_to_login(anchor)

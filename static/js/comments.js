@@ -42,6 +42,17 @@
     });
   }
 
+  // A message from the server when there is no form to show (e.g. the article was unpublished).
+  function showError(before, message) {
+    var error = document.createElement("p");
+    error.className = "form-error";
+    error.setAttribute("role", "alert");
+    error.tabIndex = -1;
+    error.textContent = message || "Something went wrong. Please try again.";
+    before.before(error);
+    error.focus();
+  }
+
   function replaceForm(html) {
     var holder = document.createElement("div");
     holder.innerHTML = html;
@@ -102,11 +113,14 @@
           replaceForm(json.form);
           moveFormHome();
           item.scrollIntoView({ block: "center" });
-          history.replaceState(null, "", "#comment-" + json.id);
-        } else {
+          history.replaceState(null, "", json.url);
+        } else if (json.form) {
           replaceForm(json.form);
           var error = $(".form-error", respond);
           if (error) error.focus();
+        } else {
+          button.disabled = false;
+          showError(form, json.error);
         }
       }).catch(function () {
         button.disabled = false;
@@ -117,6 +131,10 @@
       post(form.action, new FormData(form)).then(function (json) {
         if (json.status === 401 && json.login) {
           window.location.href = json.login;
+          return;
+        }
+        if (!json.ok) {
+          showError(form, json.error);
           return;
         }
         var button = form.querySelector(".like-button");
