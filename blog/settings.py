@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "blog",
     "comments",
     "django_comments_xtd",
@@ -268,6 +269,20 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = envstr("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_GET = False
+
+# --- Reader features: feeds, sitemap, search, likes, widgets, avatars (issue 8) -----------
+
+# The public host name, written into the Site row on every `migrate`: feeds, the sitemap
+# and emails build their absolute links from it.
+SITE_DOMAIN = envstr("SITE_DOMAIN", "127.0.0.1:8000")
+FEED_ITEMS = envint("FEED_ITEMS", 20)
+# PostgreSQL text search configuration used for ranking and stemming (SQLite ignores it).
+SEARCH_CONFIG = envstr("SEARCH_CONFIG", "english")
+# The sidebar (recent comments, popular articles, categories, archives) is computed at
+# most once per this many seconds, for all pages and workers.
+WIDGETS_CACHE_SECONDS = envint("WIDGETS_CACHE_SECONDS", 60)
+# Avatars are local identicons unless this sends readers' hashed emails to Gravatar.
+AVATARS_GRAVATAR = envbool("AVATARS_GRAVATAR", False)
 
 LOGGING = {
     "version": 1,

@@ -33,6 +33,10 @@ def _test_environment(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Local-memory caches outlive the settings change: start every test with an empty one.
+    from django.core.cache import cache
+
+    cache.clear()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
