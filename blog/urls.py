@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from blog import views
+from blog.avatars import DIGEST_LENGTH
 
 blog_patterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -15,6 +16,7 @@ blog_patterns = [
     path("category/<slug:slug>/", views.category_articles, name="category"),
     path("tag/<slug:slug>/", views.tag_articles, name="tag"),
     path("source/<slug:slug>/", views.source_articles, name="source"),
+    re_path(rf"^avatar/(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})\.svg$", views.avatar, name="avatar"),
 ]
 
 urlpatterns = [

@@ -1,9 +1,12 @@
-"""Reader pages: the front page, article pages, and lists by category, tag and source."""
+"""Reader pages: the front page, article pages, lists by category, tag and source, and
+readers' avatars."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
 from django.views.generic import ListView
 
+from blog.avatars import identicon_svg
 from blog.models import Article, Category, Source, Tag
 
 ARTICLES_PER_PAGE = 10
@@ -46,6 +49,11 @@ def article_detail(request, year, month, day, slug):
     if request.path != article.get_absolute_url():
         return redirect(article, permanent=True)
     return render(request, "blog/article_detail.html", {"article": article})
+
+
+@cache_control(public=True, max_age=365 * 24 * 3600, immutable=True)
+def avatar(request, digest):
+    return HttpResponse(identicon_svg(digest), content_type="image/svg+xml")
 
 
 category_articles = FilteredArticleList.as_view(
