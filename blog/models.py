@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -80,6 +81,34 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("source").order_by("-published_at", "-pk")
 
+    def related_to(self, article: "Article"):
+        """Other articles sharing a category or a tag with `article` (those first), or
+        its source; newest first within each group. One query, however many topics."""
+        categories = Article.categories.through.objects
+        tags = Article.tags.through.objects
+        shares_category = Exists(
+            categories.filter(
+                article_id=OuterRef("pk"),
+                category_id__in=categories.filter(article_id=article.pk).values("category_id"),
+            )
+        )
+        shares_tag = Exists(
+            tags.filter(
+                article_id=OuterRef("pk"),
+                tag_id__in=tags.filter(article_id=article.pk).values("tag_id"),
+            )
+        )
+        shares_topic = Q(shares_category) | Q(shares_tag)
+        related = (
+            shares_topic | Q(source_id=article.source_id) if article.source_id else shares_topic
+        )
+        return (
+            self.filter(related)
+            .exclude(pk=article.pk)
+            .annotate(shares_topic=ExpressionWrapper(shares_topic, output_field=BooleanField()))
+            .order_by("-shares_topic", "-published_at", "-pk")
+        )
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
@@ -140,6 +169,9 @@ class Article(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Denormalized count of ArticleLike rows, kept by blog.services.article_like_toggle,
+    # so lists and the "N bloggers like this" line never count rows.
+    like_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -187,3 +219,22 @@ class Article(models.Model):
         if self.source and self.source.canonical_required and self.original_url:
             return self.original_url
         return ""
+
+
+class ArticleLike(models.Model):
+    """A signed-in reader's "Like" on an article (the WordPress.com "Like this:" button)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_likes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_like_per_reader")
+        ]
+        indexes = [models.Index(fields=["article", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user} likes {self.article}"
