@@ -14,7 +14,10 @@ def test_a_missing_page_is_a_friendly_404(client, db, settings):
     assert response.status_code == 404
     assert "<title>Page not found – Wirepress</title>" in html
     assert "Oops! That page can’t be found." in html
-    assert '<form class="search-form" role="search" method="get" action="/search/">' in html
+    assert (
+        '<form class="search-form" role="search" aria-label="Search" method="get" action="/search/">'
+        in html
+    )
     assert '<a href="/">latest stories</a>' in html
     assert '<link rel="stylesheet" href="/static/css/site.css">' in html
 
