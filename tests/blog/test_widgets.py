@@ -59,6 +59,19 @@ def test_popular_stories_are_ranked_by_likes_and_comments(
     assert quiet.title not in popular
 
 
+def test_popularity_adds_likes_and_comments(client, make_article, make_comment, reader, stranger):
+    liked_twice = make_article(title="Liked twice")
+    mixed = make_article(title="Liked once and discussed")
+    for fan in (reader, stranger):
+        article_like_toggle(article=liked_twice, user=fan)
+    article_like_toggle(article=mixed, user=reader)
+    make_comment(mixed)
+    make_comment(mixed)
+    html = sidebar(client.get("/").content.decode())
+    popular = html[html.index("Popular stories") :]
+    assert popular.index(mixed.title) < popular.index(liked_twice.title)
+
+
 def test_categories_show_how_many_published_stories_they_hold(client, make_article):
     world = Category.objects.create(name="World", slug="world")
     Category.objects.create(name="Empty", slug="empty")
@@ -73,8 +86,9 @@ def test_the_sidebar_is_computed_once_then_served_from_the_cache(
     client, article, make_comment, django_assert_num_queries
 ):
     make_comment(article)
-    # home: count + page; sidebar: comments + their articles, popular, categories, months
-    with django_assert_num_queries(2 + 5):
+    # home: count + page; sidebar: comments + their articles, popular (comment counts +
+    # candidates), categories, months
+    with django_assert_num_queries(2 + 6):
         client.get("/")
     with django_assert_num_queries(2):
         client.get("/")
@@ -98,5 +112,5 @@ def test_a_cold_sidebar_costs_the_same_for_any_amount_of_content(
         article = make_article()
         article.categories.add(world)
         make_comment(article)
-    with django_assert_num_queries(2 + 5):
+    with django_assert_num_queries(2 + 6):
         client.get("/")
