@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -80,34 +79,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         return self.select_related("source").order_by("-published_at", "-pk")
-
-    def related_to(self, article: "Article"):
-        """Other articles sharing a category or a tag with `article` (those first), or
-        its source; newest first within each group. One query, however many topics."""
-        categories = Article.categories.through.objects
-        tags = Article.tags.through.objects
-        shares_category = Exists(
-            categories.filter(
-                article_id=OuterRef("pk"),
-                category_id__in=categories.filter(article_id=article.pk).values("category_id"),
-            )
-        )
-        shares_tag = Exists(
-            tags.filter(
-                article_id=OuterRef("pk"),
-                tag_id__in=tags.filter(article_id=article.pk).values("tag_id"),
-            )
-        )
-        shares_topic = Q(shares_category) | Q(shares_tag)
-        related = (
-            shares_topic | Q(source_id=article.source_id) if article.source_id else shares_topic
-        )
-        return (
-            self.filter(related)
-            .exclude(pk=article.pk)
-            .annotate(shares_topic=ExpressionWrapper(shares_topic, output_field=BooleanField()))
-            .order_by("-shares_topic", "-published_at", "-pk")
-        )
 
 
 class Article(models.Model):

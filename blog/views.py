@@ -15,11 +15,10 @@ from blog.avatars import identicon_svg
 from blog.forms import SearchForm
 from blog.models import Article, Category, Source, Tag
 from blog.search import articles_search
-from blog.selectors import article_likes_summary
+from blog.selectors import article_likes_summary, related_articles
 from blog.services import article_like_toggle
 
 ARTICLES_PER_PAGE = 10
-RELATED_ARTICLES = 3
 
 
 class HomeView(ListView):
@@ -91,14 +90,13 @@ def article_detail(request, year, month, day, slug):
         raise Http404("No such article.")
     if request.path != article.get_absolute_url():
         return redirect(article, permanent=True)
-    related = Article.objects.published().for_listing().related_to(article)
     return render(
         request,
         "blog/article_detail.html",
         {
             "article": article,
             "likes": article_likes_summary(article=article, user=request.user),
-            "related_articles": related[:RELATED_ARTICLES],
+            "related_articles": related_articles(article=article),
         },
     )
 

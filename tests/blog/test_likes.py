@@ -162,8 +162,9 @@ def test_likes_cost_one_query_however_many_readers_like_it(
     for fan in make_readers(likers):
         article_like_toggle(article=article, user=fan)
     client.get("/")  # fill the sidebar cache
-    # article, its categories, its tags, related articles, + the likers (when there are any)
-    with django_assert_num_queries(4 + (1 if likers else 0)):
+    # article, its categories, its tags, related articles (same topic, then same source),
+    # + the likers (when there are any)
+    with django_assert_num_queries(5 + (1 if likers else 0)):
         client.get(article.get_absolute_url())
 
 
@@ -174,7 +175,7 @@ def test_a_signed_in_reader_costs_the_session_and_user_queries_only(
         article_like_toggle(article=article, user=fan)
     client.force_login(reader)
     client.get("/")
-    # session, user, article, categories, tags, related, likers (the reader is not among
-    # them, and all likers are shown, so no "does the reader like it" query)
-    with django_assert_num_queries(7):
+    # session, user, article, categories, tags, related (2), likers (the reader is not
+    # among them, and all likers are shown, so no "does the reader like it" query)
+    with django_assert_num_queries(8):
         client.get(article.get_absolute_url())

@@ -62,8 +62,8 @@ def test_a_story_with_nothing_in_common_has_no_related_section(client, make_arti
     assert related_titles(client, story) == []
 
 
-@pytest.mark.parametrize("topics", [1, 10])
-def test_related_stories_cost_one_query_however_many_topics(
+@pytest.mark.parametrize("topics", [3, 12])
+def test_related_stories_cost_one_query_when_topics_fill_the_list(
     client, make_article, topics, django_assert_num_queries
 ):
     story = make_article()
@@ -76,4 +76,17 @@ def test_related_stories_cost_one_query_however_many_topics(
     client.get("/")  # fill the sidebar cache
     # article, categories, tags, related
     with django_assert_num_queries(4):
+        client.get(story.get_absolute_url())
+
+
+@pytest.mark.parametrize("others", [1, 30])
+def test_topping_up_from_the_source_costs_one_more_query(
+    client, make_article, others, django_assert_num_queries
+):
+    story = make_article()
+    for _ in range(others):
+        make_article()
+    client.get("/")
+    # article, categories, tags, related by topic, related by source
+    with django_assert_num_queries(5):
         client.get(story.get_absolute_url())
