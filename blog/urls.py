@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path, re_path
+from django.views.decorators.cache import cache_page
 from django.views.static import serve
 
 from blog import feeds, views
 from blog.avatars import DIGEST_LENGTH
-from blog.sitemaps import SITEMAPS
+from blog.sitemaps import CACHE_SECONDS, SITEMAPS
 
 ARTICLE = "<int:year>/<int:month>/<int:day>/<slug:slug>/"
 
@@ -39,7 +40,18 @@ blog_patterns = [
 
 urlpatterns = [
     path("", include((blog_patterns, "blog"))),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        cache_page(CACHE_SECONDS)(sitemaps.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_page(CACHE_SECONDS)(sitemaps.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("comments/", include("comments.urls")),
     path("accounts/", include("allauth.urls")),

@@ -8,19 +8,58 @@ from django.utils import timezone
 
 from blog.apps import sync_site_from_settings
 from blog.models import Article, Category
+from blog.sitemaps import ArticleSitemap
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 SITE = "http://127.0.0.1:8000"
 
 
-def sitemap_entries(client):
-    response = client.get("/sitemap.xml")
+def xml(client, url):
+    response = client.get(url)
     assert response.status_code == 200
-    root = ET.fromstring(response.content)  # noqa: S314 - our own sitemap
-    return {
-        url.find("s:loc", NS).text: url.find("s:lastmod", NS).text
-        for url in root.findall("s:url", NS)
+    assert response["Content-Type"] == "application/xml"
+    return ET.fromstring(response.content)  # noqa: S314 - our own sitemap
+
+
+def sitemap_entries(client):
+    """Every URL of every section the sitemap index lists, with its lastmod."""
+    entries = {}
+    for section in xml(client, "/sitemap.xml").findall("s:sitemap/s:loc", NS):
+        assert section.text.startswith(f"{SITE}/sitemap-")
+        for url in xml(client, section.text.removeprefix(SITE)).findall("s:url", NS):
+            entries[url.find("s:loc", NS).text] = url.find("s:lastmod", NS).text
+    return entries
+
+
+def test_the_sitemap_index_lists_the_sections_with_their_last_change(client, make_article):
+    article = make_article()
+    make_article(status=Article.Status.DRAFT)  # edited later, but not public
+    index = xml(client, "/sitemap.xml")
+    lastmods = {
+        entry.findtext("s:loc", namespaces=NS): entry.findtext("s:lastmod", namespaces=NS)
+        for entry in index.findall("s:sitemap", NS)
     }
+    assert lastmods[f"{SITE}/sitemap-articles.xml"] == article.updated_at.isoformat()
+    sections = [loc.text for loc in index.findall("s:sitemap/s:loc", NS)]
+    assert sections == [
+        f"{SITE}/sitemap-home.xml",
+        f"{SITE}/sitemap-articles.xml",
+        f"{SITE}/sitemap-categories.xml",
+        f"{SITE}/sitemap-sources.xml",
+    ]
+
+
+def test_many_articles_are_split_into_pages(client, make_article, monkeypatch):
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    for _ in range(5):
+        make_article()
+    sections = [loc.text for loc in xml(client, "/sitemap.xml").findall("s:sitemap/s:loc", NS)]
+    assert [section for section in sections if "articles" in section] == [
+        f"{SITE}/sitemap-articles.xml",
+        f"{SITE}/sitemap-articles.xml?p=2",
+        f"{SITE}/sitemap-articles.xml?p=3",
+    ]
+    assert len(sitemap_entries(client)) == 5 + 1 + 1  # articles, home, source
 
 
 def test_the_sitemap_lists_published_articles_only(client, make_article):
