@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (`python -m bench`) runs each module's `run()` and prints tables."""
