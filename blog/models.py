@@ -1,6 +1,7 @@
 """Publishing: wire agencies (sources), articles with their attribution, categories, tags."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -143,6 +144,10 @@ class Article(models.Model):
     # Denormalized count of ArticleLike rows, kept by blog.services.article_like_toggle,
     # so lists and the "N bloggers like this" line never count rows.
     like_count = models.PositiveIntegerField(default=0, editable=False)
+    # PostgreSQL only: the full-text document (title, standfirst, body, source name), kept
+    # by a database trigger on every write and GIN-indexed (migration 0003). Always empty
+    # on SQLite, whose search does not need it.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -1,10 +1,11 @@
 """Search over published articles (title, standfirst, body, source name).
 
-On PostgreSQL: full-text search with stemming (SEARCH_CONFIG), web-search syntax ("quoted
+On PostgreSQL: full-text search over Article.search_vector (kept by a trigger and
+GIN-indexed, see migration 0003) with English stemming, web-search syntax ("quoted
 phrases", -excluded, or), ranked (title over standfirst over body over source), and
-highlighted fragments made by the database (ts_headline). Elsewhere (SQLite): every word of
-the query must appear in one of those fields, case-insensitively, newest first; the excerpt
-and the highlighting are made in Python.
+highlighted fragments made by the database (ts_headline) for the page shown. Elsewhere
+(SQLite): every word of the query must appear in one of those fields, case-insensitively,
+newest first; the excerpt and the highlighting are made in Python.
 
 Highlighting is safe by construction: the text is escaped first, then only our own <mark>
 elements are added.
@@ -13,8 +14,7 @@ elements are added.
 import re
 from html import unescape
 
-from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections
 from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from blog.models import Article
 
 MAX_QUERY_LENGTH = 200
+SEARCH_CONFIG = "english"  # as in the trigger that fills Article.search_vector
 EXCERPT_LENGTH = 240
 # Private-use characters cannot occur in articles: they delimit the database's highlights
 # until the text has been escaped, then become <mark> elements.
@@ -61,19 +62,13 @@ def _body_text():
 
 
 def _full_text_search(articles: QuerySet[Article], query: str) -> QuerySet[Article]:
-    config = settings.SEARCH_CONFIG
-    vector = (
-        SearchVector("title", weight="A", config=config)
-        + SearchVector("standfirst", weight="B", config=config)
-        + SearchVector(_body_text(), weight="C", config=config)
-        + SearchVector("source__name", weight="D", config=config)
-    )
+    config = SEARCH_CONFIG
     search_query = SearchQuery(query, search_type="websearch", config=config)
     marks = {"start_sel": MARK_START, "stop_sel": MARK_STOP}
     return (
-        # alias(): the vector and rank filter and order rows, but are not fetched.
-        articles.alias(document=vector, rank=SearchRank(vector, search_query))
-        .filter(document=search_query)
+        articles.filter(search_vector=search_query)
+        # alias(): the rank orders rows but is not fetched.
+        .alias(rank=SearchRank(F("search_vector"), search_query))
         .annotate(
             title_headline=SearchHeadline(
                 "title", search_query, config=config, highlight_all=True, **marks

@@ -276,8 +276,6 @@ ACCOUNT_LOGOUT_ON_GET = False
 # and emails build their absolute links from it.
 SITE_DOMAIN = envstr("SITE_DOMAIN", "127.0.0.1:8000")
 FEED_ITEMS = envint("FEED_ITEMS", 20)
-# PostgreSQL text search configuration used for ranking and stemming (SQLite ignores it).
-SEARCH_CONFIG = envstr("SEARCH_CONFIG", "english")
 # The sidebar (recent comments, popular articles, categories, archives) is computed at
 # most once per this many seconds, for all pages and workers.
 WIDGETS_CACHE_SECONDS = envint("WIDGETS_CACHE_SECONDS", 60)

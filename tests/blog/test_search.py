@@ -137,3 +137,11 @@ def test_postgres_understands_web_search_syntax(make_article):
     make_article(body="<p>Grain prices fell.</p>")
     assert list(articles_search(query='"grain corridor"')) == [grain]
     assert list(articles_search(query="grain -prices")) == [grain]
+
+
+def test_an_edited_story_is_found_by_its_new_words(make_article):
+    story = make_article(body="<p>Old words.</p>")
+    # update() bypasses save(): on PostgreSQL the trigger still refreshes the document.
+    Article.objects.filter(pk=story.pk).update(body="<p>Fresh wording about ceasefire.</p>")
+    assert list(articles_search(query="ceasefire")) == [story]
+    assert list(articles_search(query="old")) == []
