@@ -121,6 +121,10 @@ def populate() -> Article:
         likers = rng.sample(readers, rng.randint(0, 20))
         ArticleLike.objects.bulk_create(ArticleLike(article=article, user=u) for u in likers)
         Article.objects.filter(pk=article.pk).update(like_count=len(likers))
+    if connection.vendor == "postgresql":
+        # Fresh tables have no statistics; in production autovacuum gathers them.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return Article.objects.get(pk=articles[0].pk)
 
 

@@ -83,18 +83,23 @@ def article_comments(article: Article) -> QuerySet[XtdComment]:
     ).order_by("submit_date", "pk")
 
 
+def _public_article_comments() -> QuerySet[XtdComment]:
+    return XtdComment.norel_objects.filter(
+        content_type__app_label="blog",
+        content_type__model="article",
+        is_public=True,
+        is_removed=False,
+    )
+
+
 def site_comments() -> QuerySet[XtdComment]:
     """The public comments of all published articles, newest first."""
     published = (
         Article.objects.published().annotate(pk_text=Cast("pk", CharField())).values("pk_text")
     )
-    return XtdComment.norel_objects.filter(
-        content_type__app_label="blog",
-        content_type__model="article",
-        object_pk__in=published,
-        is_public=True,
-        is_removed=False,
-    ).order_by("-submit_date", "-pk")
+    return (
+        _public_article_comments().filter(object_pk__in=published).order_by("-submit_date", "-pk")
+    )
 
 
 def with_articles(comments) -> list[XtdComment]:
@@ -118,18 +123,13 @@ def popular_articles(limit: int = POPULAR_ARTICLES) -> list[Article]:
 
     A correlated count per article would be one query, but SQLite then scans the comments
     table once per article (it picks the content-type index): seconds at a few thousand."""
+    # Comments of unpublished articles are counted too: the candidates leave them out.
+    comments = _public_article_comments()
     comment_counts = dict(
-        site_comments()
-        .order_by()
-        .values("object_pk")
-        .annotate(count=Count("pk"))
-        .values_list("object_pk", "count")
+        comments.values("object_pk").annotate(count=Count("pk")).values_list("object_pk", "count")
     )
-    commented = (
-        site_comments()
-        .order_by()
-        .annotate(article_pk=Cast("object_pk", BigIntegerField()))
-        .values("article_pk")
+    commented = comments.annotate(article_pk=Cast("object_pk", BigIntegerField())).values(
+        "article_pk"
     )
     most_liked = Article.objects.published().filter(like_count__gt=0).order_by("-like_count", "-pk")
     candidates = (
