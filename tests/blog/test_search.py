@@ -145,3 +145,16 @@ def test_an_edited_story_is_found_by_its_new_words(make_article):
     Article.objects.filter(pk=story.pk).update(body="<p>Fresh wording about ceasefire.</p>")
     assert list(articles_search(query="ceasefire")) == [story]
     assert list(articles_search(query="old")) == []
+
+
+@pytest.mark.parametrize("query", ["\x00", "grain\x00corridor"])
+def test_a_null_character_gets_a_clear_error_not_a_500(client, make_article, query):
+    response = search(client, query)
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0"])
+def test_a_bad_page_number_is_404_not_500(client, make_article, page):
+    make_article(title="Corridor report")
+    assert search(client, "corridor", page=page).status_code == 404
