@@ -1,13 +1,15 @@
 """What search engines and social networks read: JSON-LD NewsArticle, Open Graph and
 Twitter cards, share links."""
 
+import io
 import json
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
-from blog.models import Category, Tag
+from blog.models import Article, Category, Tag
 
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
@@ -19,10 +21,6 @@ def json_ld(html):
 
 @pytest.fixture
 def photo_article(article):
-    import io
-
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (1200, 675), "navy").save(buffer, "JPEG")
     article.photo = SimpleUploadedFile("stoltenberg.jpg", buffer.getvalue())
@@ -78,8 +76,6 @@ def test_json_ld_cannot_be_broken_out_of(client, make_article):
 
 
 def test_drafts_have_no_json_ld(client, editor, make_article):
-    from blog.models import Article
-
     draft = make_article(status=Article.Status.DRAFT)
     client.force_login(editor)
     assert not JSON_LD.findall(client.get(draft.get_absolute_url()).content.decode())

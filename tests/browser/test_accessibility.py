@@ -23,11 +23,6 @@ def blocking_violations(page) -> list[str]:
     ]
 
 
-@pytest.fixture
-def searchable(demo):
-    return "dialogue"
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", ["home", "article", "search", "login", "archive", "not found"])
 def test_pages_have_no_serious_accessibility_violations(live_server, page, demo, name, scheme):
