@@ -1,8 +1,10 @@
-"""Forms of the editors' workflow that the admin does not generate for itself."""
+"""Forms the admin does not generate for itself (the editors' paste-a-story form), and the
+readers' search form."""
 
 from django import forms
 
 from blog.models import Source
+from blog.search import MAX_QUERY_LENGTH
 
 
 class PasteStoryForm(forms.Form):
@@ -31,3 +33,12 @@ class PasteStoryForm(forms.Form):
         if not data.get("text", "").strip() and not data.get("url") and "url" not in self.errors:
             raise forms.ValidationError("Paste the story, or give the address of its original.")
         return data
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search for",
+        max_length=MAX_QUERY_LENGTH,
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": "Search stories…"}),
+    )

@@ -1,6 +1,7 @@
 """Publishing: wire agencies (sources), articles with their attribution, categories, tags."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -220,6 +221,13 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # When subscribers were emailed about it (or it was found too old to announce).
     announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Denormalized count of ArticleLike rows, kept by blog.services.article_like_toggle,
+    # so lists and the "N bloggers like this" line never count rows.
+    like_count = models.PositiveIntegerField(default=0, editable=False)
+    # PostgreSQL only: the full-text document (title, standfirst, body, source name), kept
+    # by a database trigger on every write and GIN-indexed (migration 0003). Always empty
+    # on SQLite, whose search does not need it.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -275,3 +283,22 @@ class Article(models.Model):
         if self.source and self.source.canonical_required and self.original_url:
             return self.original_url
         return ""
+
+
+class ArticleLike(models.Model):
+    """A signed-in reader's "Like" on an article (the WordPress.com "Like this:" button)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="likes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_likes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="one_like_per_reader")
+        ]
+        indexes = [models.Index(fields=["article", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user} likes {self.article}"

@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "blog",
     "django_comments_xtd",
     "django_comments",
@@ -380,6 +381,17 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 # popup itself passes through say "unsafe-none" (comments/middleware.py).
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
 MIDDLEWARE += ["comments.middleware.LoginPopupOpenerPolicy"]
+# --- Reader features: feeds, sitemap, search, likes, widgets, avatars (issue 8) -----------
+
+# The public host name, written into the Site row on every `migrate`: feeds, the sitemap
+# and emails build their absolute links from it.
+SITE_DOMAIN = envstr("SITE_DOMAIN", "127.0.0.1:8000")
+FEED_ITEMS = envint("FEED_ITEMS", 20)
+# The sidebar (recent comments, popular articles, categories, archives) is computed at
+# most once per this many seconds, for all pages and workers.
+WIDGETS_CACHE_SECONDS = envint("WIDGETS_CACHE_SECONDS", 60)
+# Avatars are local identicons unless this sends readers' hashed emails to Gravatar.
+AVATARS_GRAVATAR = envbool("AVATARS_GRAVATAR", False)
 
 LOGGING = {
     "version": 1,

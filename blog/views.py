@@ -1,10 +1,20 @@
-"""Reader pages: the front page, article pages, and lists by category, tag and source."""
+"""Reader pages: the front page, article pages, lists by category, tag, source and month,
+search, post likes, robots.txt and the error pages."""
 
-from django.http import Http404
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.generic import ListView
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django.views.generic import ListView, MonthArchiveView
 
+from blog.forms import SearchForm
 from blog.models import Article, Category, Source, Tag
+from blog.search import articles_search
+from blog.selectors import article_likes_summary, related_articles
+from blog.services import article_like_toggle
 from comments.views import article_discussion
 
 ARTICLES_PER_PAGE = 10
@@ -28,6 +38,7 @@ class FilteredArticleList(ListView):
     model = None  # Category, Tag or Source
     article_field = ""  # the Article field that points at it
     heading = ""
+    feed = ""  # the URL name of its feeds, if it has them
 
     def get_queryset(self):
         self.subject = get_object_or_404(self.model, slug=self.kwargs["slug"])
@@ -35,25 +46,114 @@ class FilteredArticleList(ListView):
         return articles.filter(**{self.article_field: self.subject})
 
     def get_context_data(self, **kwargs):
+        feeds = {}
+        if self.feed:
+            feeds = {
+                "rss": reverse(f"blog:{self.feed}_feed", args=[self.subject.slug]),
+                "atom": reverse(f"blog:{self.feed}_atom", args=[self.subject.slug]),
+            }
         return super().get_context_data(
-            subject=self.subject, heading=self.heading.format(self.subject), **kwargs
+            subject=self.subject,
+            heading=self.heading.format(self.subject),
+            subject_feeds=feeds,
+            **kwargs,
         )
 
 
+class MonthArchive(MonthArchiveView):
+    """Published articles of one month, with links to the previous and next months that
+    have any (an empty month is a 404, as on WordPress)."""
+
+    template_name = "blog/article_archive_month.html"
+    context_object_name = "articles"
+    paginate_by = ARTICLES_PER_PAGE
+    date_field = "published_at"
+    month_format = "%m"
+    allow_empty = False
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # The page shows no list of days, and an empty month is already a 404
+        # (get_dated_queryset checks it): skip the query for the days.
+        return None
+
+
 def article_detail(request, year, month, day, slug):
-    article = get_object_or_404(Article.objects.select_related("source"), slug=slug)
+    article = get_object_or_404(
+        Article.objects.select_related("source").prefetch_related("categories", "tags"),
+        slug=slug,
+    )
     if not article.is_public and not request.user.is_staff:
         raise Http404("No such article.")
     if request.path != article.get_absolute_url():
         return redirect(article, permanent=True)
-    context = {"article": article, **article_discussion(request, article)}
+    context = {
+        "article": article,
+        "likes": article_likes_summary(article=article, user=request.user),
+        "related_articles": related_articles(article=article),
+        **article_discussion(request, article),
+    }
     return render(request, "blog/article_detail.html", context)
 
 
+class SearchView(ListView):
+    template_name = "blog/search.html"
+    context_object_name = "articles"
+    paginate_by = ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET)
+        self.query = self.form.cleaned_data["q"] if self.form.is_valid() else ""
+        return articles_search(query=self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, query=self.query, **kwargs)
+
+
+@require_POST
+def article_like(request, pk):
+    """Like an article, or take the like back. Guests are sent to log in first."""
+    article = get_object_or_404(Article.objects.published(), pk=pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(
+            f"{article.get_absolute_url()}#likes", login_url=reverse("account_login")
+        )
+    article_like_toggle(article=article, user=request.user)
+    if request.headers.get("X-Requested-With") == "fetch":
+        # The page's script swaps the likes block in place.
+        return render(
+            request,
+            "blog/_likes.html",
+            {
+                "article": article,
+                "likes": article_likes_summary(article=article, user=request.user),
+            },
+        )
+    return redirect(f"{article.get_absolute_url()}#likes")
+
+
+def robots_txt(request):
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def server_error(request, template_name="500.html"):
+    """The 500 page, rendered without the request: no context processor runs, so nothing
+    here touches the database (which may be what failed)."""
+    page = loader.get_template(template_name).render({"site_name": settings.SITE_NAME})
+    return HttpResponseServerError(page)
+
+
 category_articles = FilteredArticleList.as_view(
-    model=Category, article_field="categories", heading="Category: {}"
+    model=Category, article_field="categories", heading="Category: {}", feed="category"
 )
 tag_articles = FilteredArticleList.as_view(model=Tag, article_field="tags", heading="Tag: {}")
 source_articles = FilteredArticleList.as_view(
-    model=Source, article_field="source", heading="Stories from {}"
+    model=Source, article_field="source", heading="Stories from {}", feed="source"
 )

@@ -1,30 +1,35 @@
-"""Avatars: the picture of a commenter's social account when there is one, else a
-deterministic identicon served by this site, or Gravatar when enabled.
+"""Avatars of readers (commenters, likers): the picture of their social account when there is
+one, else a deterministic identicon served by this site (`/comments/avatar/<key>.svg`, made
+without any request to the internet), or Gravatar's when AVATARS_GRAVATAR is on.
 
 The identicon URL carries an HMAC of the email (keyed by SECRET_KEY), not a plain hash, so
-the page does not leak commenters' addresses to anyone who can guess them.
+the page does not leak addresses to anyone who can guess them.
 """
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 AVATAR_SIZE = 48
+GRID = 5
 
 
 def avatar_key(email: str) -> str:
     return salted_hmac("wirepress.avatar", (email or "").strip().lower()).hexdigest()[:32]
 
 
-def avatar_url(email: str, *, picture: str = "") -> str:
-    """`picture`: the social account's (already checked to be an http(s) URL), preferred."""
+def avatar_url(email: str, *, picture: str = "", size: int = AVATAR_SIZE) -> str:
+    """The avatar of `email`, `size` CSS pixels square. `picture`: the social account's
+    (already checked to be an http(s) URL), preferred."""
     if picture:
         return picture
     if settings.AVATARS_GRAVATAR:
         digest = hashlib.sha256((email or "").strip().lower().encode()).hexdigest()
-        return f"https://www.gravatar.com/avatar/{digest}?s={AVATAR_SIZE * 2}&d=identicon"
+        query = urlencode({"s": size * 2, "d": "identicon"})  # twice the size for HiDPI
+        return f"https://www.gravatar.com/avatar/{digest}?{query}"
     return reverse("comments:avatar", args=[avatar_key(email)])
 
 
@@ -37,20 +42,24 @@ def avatar_urls(emails) -> dict[str, str]:
     return {email: f"{head}{avatar_key(email)}{tail}" for email in emails}
 
 
-def identicon_svg(key: str) -> str:
-    """A 5x5 mirrored pattern and a colour, both taken from `key` (hex digits)."""
-    digest = hashlib.sha256(key.encode()).digest()
-    hue = int.from_bytes(digest[:2], "big") % 360
+def identicon_svg(digest: str) -> str:
+    """A symmetric 5×5 identicon as SVG, entirely determined by the hex `digest`."""
+    bits = int(digest, 16)
+    hue = bits % 360
+    bits >>= 9
     cells = []
-    for row in range(5):
-        for col in range(3):
-            if digest[2 + row * 3 + col] % 2:
-                cells.append((col, row))
-                if col < 2:
-                    cells.append((4 - col, row))
+    half = (GRID + 1) // 2
+    for column in range(half):
+        for row in range(GRID):
+            if bits & 1:
+                cells.append((column, row))
+                if column != GRID - 1 - column:
+                    cells.append((GRID - 1 - column, row))
+            bits >>= 1
     rects = "".join(f'<rect x="{x + 1}" y="{y + 1}" width="1" height="1"/>' for x, y in cells)
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 7 7" shape-rendering="crispEdges">'
-        f'<rect width="7" height="7" fill="hsl({hue},30%,92%)"/>'
-        f'<g fill="hsl({hue},55%,45%)">{rects}</g></svg>'
+        f'<rect width="7" height="7" fill="hsl({hue} 30% 92%)"/>'
+        f'<g fill="hsl({hue} 55% 42%)">{rects}</g>'
+        "</svg>"
     )

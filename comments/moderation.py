@@ -156,41 +156,40 @@ def _rate_subjects(*, ip_address, email, user) -> list[tuple[str, int]]:
     return [(subject, limit) for subject, limit in subjects if limit > 0]
 
 
-def _rate_window() -> tuple[int, float]:
-    """The current fixed window's start and the seconds left in it."""
-    period = max(settings.COMMENTS_RATE_WINDOW, 1)
-    now = time.time()
-    start = int(now // period * period)
-    return start, start + period - now
-
-
-def _rate_key(subject: str, window_start: int) -> str:
+def _rate_key(subject: str) -> str:
     # Hashed: cache keys must not carry raw emails (and some backends limit key characters).
     digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
-    return f"comments:rate:{digest}:{window_start}"
+    return f"comments:rate:{digest}"
+
+
+def _recent_posts(key: str, now: float) -> list[float]:
+    """Times of the posts counted under `key` within the last window (a sliding window:
+    no burst of twice the limit across a window's edge)."""
+    window = max(settings.COMMENTS_RATE_WINDOW, 1)
+    return [moment for moment in cache.get(key, []) if moment > now - window]
 
 
 def rate_limit_check(*, ip_address, email, user) -> None:
     """Refuse a comment when its IP address or author already posted the allowed number of
-    comments in the current window. Counters live in the shared cache (database or Redis),
-    so the limit holds across workers."""
-    start, remaining = _rate_window()
+    comments within the window. Counts live in the shared cache (database or Redis), so the
+    limit holds across workers."""
+    now = time.time()
     for subject, limit in _rate_subjects(ip_address=ip_address, email=email, user=user):
-        if cache.get(_rate_key(subject, start), 0) >= limit:
-            raise PostingTooFast(math.ceil(remaining))
+        recent = _recent_posts(_rate_key(subject), now)
+        if len(recent) >= limit:
+            # The reader may post again when the oldest counted post leaves the window.
+            oldest = sorted(recent)[-limit]
+            raise PostingTooFast(max(1, math.ceil(oldest + settings.COMMENTS_RATE_WINDOW - now)))
 
 
 def rate_limit_count(*, ip_address, email, user) -> None:
     """Count a stored comment against its IP address and author."""
-    start, _ = _rate_window()
-    timeout = settings.COMMENTS_RATE_WINDOW + 5
-    for subject, _limit in _rate_subjects(ip_address=ip_address, email=email, user=user):
-        key = _rate_key(subject, start)
-        cache.add(key, 0, timeout=timeout)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=timeout)
+    now = time.time()
+    for subject, limit in _rate_subjects(ip_address=ip_address, email=email, user=user):
+        key = _rate_key(subject)
+        # Two workers counting at the same moment may lose one count: a limit, not a ledger.
+        recent = _recent_posts(key, now)[-limit:] + [now]
+        cache.set(key, recent, timeout=settings.COMMENTS_RATE_WINDOW + 5)
 
 
 def _same_author(*, user, email) -> Q:

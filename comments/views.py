@@ -11,6 +11,7 @@ posts get a redirect or the article page again, so everything works without Java
 import ipaddress
 import json
 import logging
+import re
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter as get_account_adapter
@@ -59,6 +60,7 @@ from comments.social import (
 from comments.text import likes_label
 
 OWN_COMMENTS_SESSION_KEY = "own_comment_ids"
+AVATAR_KEY = re.compile(r"[0-9a-f]{32}")
 REMEMBER_COOKIE = "comment_author"
 REMEMBER_MAX_AGE = 365 * 24 * 3600
 REMEMBER_SALT = "comments.remember"
@@ -286,7 +288,7 @@ def like_comment(request, comment_id):
 @require_GET
 @cache_control(max_age=365 * 24 * 3600, public=True, immutable=True)
 def avatar(request, key):
-    if len(key) != 32:
+    if not AVATAR_KEY.fullmatch(key):
         raise Http404
     return HttpResponse(identicon_svg(key), content_type="image/svg+xml")
 

@@ -37,6 +37,10 @@ def _test_environment(settings, tmp_path):
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Local-memory caches outlive the settings change: start every test with an empty one.
+    from django.core.cache import cache
+
+    cache.clear()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Tests post forms the moment they build them, many times from 127.0.0.1: the form
     # timing and rate limits are off unless a test turns them on (tests/comments/ does).

@@ -137,7 +137,7 @@
           showError(form, json.error);
           return;
         }
-        var button = form.querySelector(".like-button");
+        var button = form.querySelector(".comment-like-button");
         button.setAttribute("aria-pressed", json.liked ? "true" : "false");
         button.firstChild.textContent = json.liked ? "Liked" : "Like";
         form.closest(".comment-actions").querySelector(".comment-likes").textContent = json.label;

@@ -113,7 +113,7 @@ def test_a_reader_likes_a_comment_without_reload(live_server, page, demo, reader
     mark_page(page)
     foccusser = page.locator("ol.comment-list > li").nth(1)
     likes = foccusser.locator(":scope > article .comment-likes")
-    button = foccusser.locator(":scope > article .like-button")
+    button = foccusser.locator(":scope > article .comment-like-button")
     expect(button).to_have_accessible_name("Like the comment by foccusser")
     expect(likes).to_have_text("Liked by 5 people")
 
@@ -181,7 +181,7 @@ def test_without_javascript_a_reader_likes_and_comes_back_to_the_comment(
     page.wait_for_url(f"**{demo.get_absolute_url()}#comment-{mark.pk}")
     item = page.locator(f"#comment-{mark.pk}")
     assert item.locator(".comment-likes").inner_text() == "Liked by 4 people"
-    assert item.locator(".like-button").get_attribute("aria-pressed") == "true"
+    assert item.locator(".comment-like-button").get_attribute("aria-pressed") == "true"
 
 
 def test_without_javascript_a_guest_like_leads_to_login_and_back(

@@ -47,7 +47,7 @@ def test_each_comment_has_avatar_author_permalink_date_likes_and_reply(client, a
     permalink = item.xpath('.//a[@class="comment-permalink"]')[0]
     assert permalink.get("href") == f"#comment-{comment.pk}"
     assert permalink.xpath("./time/@datetime") == [comment.submit_date.isoformat()]
-    assert item.xpath('.//button[@class="like-button"]')
+    assert item.xpath('.//button[@class="comment-like-button"]')
     assert item.xpath('.//a[@class="comment-reply-link"]/@href') == [
         f"?replytocom={comment.pk}#respond"
     ]
@@ -117,12 +117,13 @@ def big_discussion(article, count, reader):
 @pytest.mark.parametrize(
     ("who", "queries"),
     [
-        # the article (with its source); the comments with their like counts and commenters'
-        # social pictures; the social-login apps configured in the admin (for the icons)
-        ("anonymous", 3),
+        # the article (with its source), its categories, its tags, related stories (by
+        # topic, then by source); the comments with their like counts and commenters' social
+        # pictures; the social-login apps configured in the admin (for the icons)
+        ("anonymous", 7),
         # + the session and the user; + the reader's likes, their social profile (instead of
         # the apps: the icons are not shown) and whether they follow the discussion
-        ("signed-in", 7),
+        ("signed-in", 11),
     ],
 )
 def test_the_article_page_costs_the_same_queries_at_any_size(

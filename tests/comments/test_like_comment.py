@@ -22,7 +22,7 @@ def comment(article):
 def like_state(client, article, comment) -> tuple[str, str, str]:
     """The like count label, the button's pressed state and its text, as the page shows them."""
     item = comment_item(parse(client.get(article.get_absolute_url())), comment.pk)
-    button = item.xpath('.//button[@class="like-button"]')[0]
+    button = item.xpath('.//button[@class="comment-like-button"]')[0]
     label = text_of(item, './/p[@class="comment-likes"]')
     return label, button.get("aria-pressed"), button.text
 

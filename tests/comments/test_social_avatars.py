@@ -48,8 +48,9 @@ def test_the_article_page_costs_the_same_queries_for_4_or_40_comments(
     discuss(article, count)
     client.get(article.get_absolute_url())  # the Sites cache is warm from here on
 
-    # article, discussion (pictures joined in), the admin's SocialApps for the login icons
-    with django_assert_num_queries(3):
+    # article, its categories and tags, related stories (by topic, then by source), the
+    # discussion (pictures joined in), the admin's SocialApps for the login icons
+    with django_assert_num_queries(7):
         response = client.get(article.get_absolute_url())
 
     assert response.content.decode().count('src="https://pbs.twimg.com/') == count // 2
@@ -63,7 +64,7 @@ def test_a_signed_in_reader_costs_the_same_whatever_the_count(
     client.force_login(reader)
     client.get(article.get_absolute_url())
 
-    # article, session, user, discussion, the reader's likes, their social profile, whether
-    # they follow the discussion
-    with django_assert_num_queries(7):
+    # article, its categories and tags, related stories (2), session, user, discussion, the
+    # reader's likes, their social profile, whether they follow the discussion
+    with django_assert_num_queries(11):
         client.get(article.get_absolute_url())

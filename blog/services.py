@@ -1,0 +1,31 @@
+"""Changes readers make to articles: liking one, and taking the like back."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from blog.models import Article, ArticleLike
+
+
+@transaction.atomic
+def article_like_toggle(*, article: Article, user) -> bool:
+    """Like `article` as `user`, or take an existing like back. Returns whether the user
+    likes it now. The article's like_count is recounted, so it cannot drift."""
+    deleted, _ = ArticleLike.objects.filter(article=article, user=user).delete()
+    liked = not deleted
+    if liked:
+        try:
+            # A savepoint: a double-click racing this one must not break the transaction.
+            with transaction.atomic():
+                ArticleLike.objects.create(article=article, user=user)
+        except IntegrityError:
+            pass  # the other request liked it already; the outcome is the same
+    likes = (
+        ArticleLike.objects.filter(article=OuterRef("pk"))
+        .values("article")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    Article.objects.filter(pk=article.pk).update(like_count=Coalesce(Subquery(likes), Value(0)))
+    article.refresh_from_db(fields=["like_count"])
+    return liked
