@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from blog.models import Article
+from blog.selectors import article_likes_summary, related_articles
 from comments.views import comment_form_for
 from tests.factories import make_discussion, make_users
 
@@ -28,10 +29,13 @@ READERS = ("anonymous", "signed-in")
 
 
 def stock_article_detail(request, article_id):
-    """The article page with xtd's stock comment tree (and our form, as on the real page)."""
+    """The article page with xtd's stock comment tree (and the rest of the real page: likes,
+    related stories, our form)."""
     article = get_object_or_404(Article.objects.select_related("source"), pk=article_id)
     context = {
         "article": article,
+        "likes": article_likes_summary(article=article, user=request.user),
+        "related_articles": related_articles(article=article),
         "comment_form": comment_form_for(request, article),
         "comments_open": True,
     }
