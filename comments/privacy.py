@@ -7,7 +7,9 @@ requests. The privacy page (templates/comments/privacy.html) says the same to re
 """
 
 import hashlib
+import logging
 import secrets
+import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,6 +23,8 @@ from django_comments_xtd.models import XtdComment
 
 from blog.models import Article
 from comments.models import CommentModeration, CommentReport, DataRequest
+
+logger = logging.getLogger(__name__)
 
 ANONYMOUS = "Anonymous"
 # How long a confirmation link works, and how long any request is kept at all.
@@ -115,6 +119,10 @@ def data_erase(*, email: str, delete_text: bool = False) -> int:
     return len(ids)
 
 
+class ConfirmationNotSent(Exception):
+    """The mail server refused or could not be reached: nothing was sent."""
+
+
 def data_request_create(
     *, email: str, kind: str, delete_text: bool = False, site_url: str
 ) -> DataRequest | None:
@@ -135,7 +143,14 @@ def data_request_create(
         token_hash=_token_hash(token),
     )
     confirm_url = site_url.rstrip("/") + reverse("comments:data_confirm", args=[token])
-    data_request_send_confirmation(data_request, confirm_url=confirm_url)
+    try:
+        data_request_send_confirmation(data_request, confirm_url=confirm_url)
+    except (smtplib.SMTPException, OSError) as error:
+        # Without its email the request can never be confirmed: drop it, so that trying
+        # again later is not taken for a repeat, and tell the reader.
+        logger.warning("Could not email the data request confirmation: %s", error)
+        data_request.delete()
+        raise ConfirmationNotSent from error
     return data_request
 
 

@@ -11,6 +11,7 @@ django-allauth adapters for what Wirepress does differently.
 """
 
 import logging
+import smtplib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -302,4 +303,14 @@ class AccountAdapter(DefaultAccountAdapter):
             site = RequestSite(request)
             site.name = settings.SITE_NAME
             context = {"current_site": site, **context}
-        super().send_mail(template_prefix, email, context)
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (smtplib.SMTPException, OSError) as error:
+            # A mail server that is down must not turn a sign-up or a password reset into
+            # an error page: the reader is told, and can ask for the email again.
+            logger.warning("Could not send the %s email: %s", template_prefix, error)
+            if request is not None:
+                messages.error(
+                    request,
+                    "We could not send you an email just now. Please try again in a few minutes.",
+                )

@@ -346,12 +346,20 @@ def data_request(request):
     form = DataRequestForm(request.POST)
     if not form.is_valid():
         return render(request, "comments/privacy.html", _privacy_context(form), status=400)
-    privacy_services.data_request_create(
-        email=form.cleaned_data["email"],
-        kind=form.cleaned_data["kind"],
-        delete_text=form.cleaned_data["delete_text"],
-        site_url=request.build_absolute_uri("/"),
-    )
+    try:
+        privacy_services.data_request_create(
+            email=form.cleaned_data["email"],
+            kind=form.cleaned_data["kind"],
+            delete_text=form.cleaned_data["delete_text"],
+            site_url=request.build_absolute_uri("/"),
+        )
+    except privacy_services.ConfirmationNotSent:
+        form.add_error(
+            None,
+            "We could not send the confirmation email just now. Nothing was recorded: "
+            "please try again in a few minutes.",
+        )
+        return render(request, "comments/privacy.html", _privacy_context(form), status=503)
     # The same answer whether or not the address has comments: it reveals nothing.
     messages.success(
         request,
