@@ -311,7 +311,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = envstr("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_GET = False
 
-# --- Social login (issue 4): providers from the environment ---------------------------------
+# --- Social login: providers from the environment -----------------------------------------
 # Each provider is offered once both of its variables are set (README, "Social login").
 # Apps added in the admin (Social applications) are offered too. allauth's own rate limits
 # (ACCOUNT_RATE_LIMITS defaults) guard login, sign-up, password reset and confirmation emails.
@@ -381,7 +381,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 # popup itself passes through say "unsafe-none" (comments/middleware.py).
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
 MIDDLEWARE += ["comments.middleware.LoginPopupOpenerPolicy"]
-# --- Reader features: feeds, sitemap, search, likes, widgets, avatars (issue 8) -----------
+# --- Reader features: feeds, sitemap, search, likes, widgets, avatars -----------
 
 # The public host name, written into the Site row on every `migrate`: feeds, the sitemap
 # and emails build their absolute links from it.
@@ -401,7 +401,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# --- Email notifications and background tasks (issue 5; README "Email notifications") ----
+# --- Email notifications and background tasks (README "Email notifications") ----
 
 # Queued work (notification email) lives in the database, so it survives restarts;
 # `manage.py db_worker` runs it. TASKS_BACKEND=immediate runs tasks inside the request
