@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from blog.models import Article
 from blog.selectors import article_likes_summary, related_articles
-from comments.views import comment_form_for
+from comments.page import comment_form_for
 from tests.factories import make_discussion, make_users
 
 SIZES = (10, 100, 1000)

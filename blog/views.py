@@ -12,10 +12,10 @@ from django.views.generic import ListView, MonthArchiveView
 
 from blog.forms import SearchForm
 from blog.models import Article, Category, Source, Tag
+from blog.pages import article_page_context
 from blog.search import articles_search
-from blog.selectors import article_likes_summary, related_articles
+from blog.selectors import article_likes_summary
 from blog.services import article_like_toggle
-from comments.views import article_discussion
 
 ARTICLES_PER_PAGE = 10
 
@@ -89,13 +89,7 @@ def article_detail(request, year, month, day, slug):
         raise Http404("No such article.")
     if request.path != article.get_absolute_url():
         return redirect(article, permanent=True)
-    context = {
-        "article": article,
-        "likes": article_likes_summary(article=article, user=request.user),
-        "related_articles": related_articles(article=article),
-        **article_discussion(request, article),
-    }
-    return render(request, "blog/article_detail.html", context)
+    return render(request, "blog/article_detail.html", article_page_context(request, article))
 
 
 class SearchView(ListView):

@@ -19,7 +19,6 @@ from allauth.socialaccount.providers.base import AuthProcess
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,29 +28,29 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_comments_xtd.models import XtdComment
 from requests import RequestException
 
 from blog.models import Article
+from blog.pages import article_page_context
 from comments import privacy as privacy_services
 from comments import services
 from comments.avatars import identicon_svg
 from comments.forms import CommentForm, DataRequestForm, FollowForm, ReportForm
 from comments.models import DataRequest, Subscription
 from comments.moderation import CommentRejected, PostingTooFast, akismet_enabled
-from comments.selectors import (
-    CommentNode,
-    discussion_for,
-    discussion_subscription,
-    is_comment_id,
-    likeable_comment,
-    public_comments,
+from comments.page import (
+    OWN_COMMENTS_SESSION_KEY,
+    REMEMBER_COOKIE,
+    REMEMBER_MAX_AGE,
+    comment_form_for,
+    own_comment_ids,
+    remember_identity,
+    reply_target,
 )
+from comments.selectors import CommentNode, discussion_subscription, likeable_comment
 from comments.social import (
     EMAIL_LOGIN,
     comment_draft_keep,
-    comment_draft_pop,
-    login_notice_pop,
     login_notice_set,
     login_option,
     login_provider,
@@ -59,11 +58,7 @@ from comments.social import (
 )
 from comments.text import likes_label
 
-OWN_COMMENTS_SESSION_KEY = "own_comment_ids"
 AVATAR_KEY = re.compile(r"[0-9a-f]{32}")
-REMEMBER_COOKIE = "comment_author"
-REMEMBER_MAX_AGE = 365 * 24 * 3600
-REMEMBER_SALT = "comments.remember"
 
 logger = logging.getLogger(__name__)
 
@@ -84,80 +79,6 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _own_comment_ids(request) -> list[int]:
-    return request.session.get(OWN_COMMENTS_SESSION_KEY, [])
-
-
-def _remembered_identity(request) -> dict:
-    try:
-        data = signing.loads(
-            request.COOKIES.get(REMEMBER_COOKIE, ""), salt=REMEMBER_SALT, max_age=REMEMBER_MAX_AGE
-        )
-    except signing.BadSignature:
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    identity = {key: str(data.get(key, "")) for key in ("name", "email", "url")}
-    return {**identity, "remember": True}
-
-
-def _remember_identity(response, request, identity: dict) -> None:
-    # Signed JSON in base64: names in any script fit in a cookie (raw UTF-8 does not).
-    response.set_cookie(
-        REMEMBER_COOKIE,
-        signing.dumps(identity, salt=REMEMBER_SALT),
-        max_age=REMEMBER_MAX_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
-
-
-def comment_form_for(request, article) -> CommentForm:
-    """An empty comment form for this reader (a remembered guest's details filled in)."""
-    initial = {} if request.user.is_authenticated else _remembered_identity(request)
-    # A comment typed before logging in (or out) without JavaScript comes back here.
-    initial.update(comment_draft_pop(request, article))
-    form = CommentForm(article, user=request.user, initial=initial)
-    form.login_notice = login_notice_pop(request)
-    return form
-
-
-def reply_target(article, parent_id) -> XtdComment | None:
-    """The public comment a no-JS "Reply" link (?replytocom=N) points at, if valid."""
-    try:
-        parent_id = int(parent_id or 0)
-    except ValueError:
-        return None
-    if not is_comment_id(parent_id):
-        return None
-    return public_comments(article).filter(pk=parent_id).first()
-
-
-def article_discussion(request, article, *, form=None) -> dict:
-    """Template context for the discussion under `article`: the tree (the same for every
-    reader but for their likes and their own held comments) and the reader's form."""
-    if form is not None:
-        # A form sent back (with errors, or expired) keeps the comment it replied to.
-        replying_to = reply_target(article, form["reply_to"].value())
-    else:
-        # A draft kept while the reader logged in may be a reply too.
-        form = comment_form_for(request, article)
-        parent_id = request.GET.get("replytocom") or form.initial.get("reply_to")
-        replying_to = reply_target(article, parent_id)
-        if replying_to:
-            form.initial["reply_to"] = replying_to.pk
-    return {
-        "discussion": discussion_for(
-            article, user=request.user, own_comment_ids=_own_comment_ids(request)
-        ),
-        "comment_form": form,
-        "replying_to": replying_to,
-        "comments_open": article.is_public,
-        "discussion_followed": discussion_subscription(article, request.user),
-    }
-
-
 def _render_form(request, article, form, replying_to=None) -> str:
     return render_to_string(
         "comments/_form.html",
@@ -174,7 +95,7 @@ def _form_error_response(request, article, form, *, status=400):
             {"ok": False, "form": _render_form(request, article, form, replying_to)},
             status=status,
         )
-    context = {"article": article, **article_discussion(request, article, form=form)}
+    context = article_page_context(request, article, form=form)
     return render(request, "blog/article_detail.html", context, status=status)
 
 
@@ -218,7 +139,7 @@ def post_comment(request, article_id):
         if isinstance(rejection, PostingTooFast):
             response["Retry-After"] = str(rejection.wait_seconds)
         return response
-    request.session[OWN_COMMENTS_SESSION_KEY] = [*_own_comment_ids(request), comment.pk][-50:]
+    request.session[OWN_COMMENTS_SESSION_KEY] = [*own_comment_ids(request), comment.pk][-50:]
     anchor = f"{article.get_absolute_url()}#comment-{comment.pk}"
 
     if _wants_json(request):
@@ -249,7 +170,7 @@ def post_comment(request, article_id):
         response = redirect(anchor)
     if not request.user.is_authenticated:
         if form.cleaned_data.get("remember"):
-            _remember_identity(response, request, identity)
+            remember_identity(response, request, identity)
         else:
             response.delete_cookie(REMEMBER_COOKIE)
     return response

@@ -10,7 +10,7 @@ from django_comments_xtd.models import XtdComment
 from blog.models import Article
 from comments import moderation
 from comments.forms import CommentForm
-from comments.views import REMEMBER_COOKIE
+from comments.page import REMEMBER_COOKIE
 from tests.comments.helpers import (
     comment_item,
     form_values,

@@ -3,6 +3,7 @@
 import pytest
 from django_comments_xtd.models import XtdComment
 
+from blog.services import article_like_toggle
 from tests.comments.factories import form_data
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,32 @@ def test_the_form_links_to_the_privacy_page_and_names_akismet_only_when_used(
     settings.AKISMET_SITE_URL = "https://news.example.org"
     page = client.get(article.get_absolute_url()).content.decode()
     assert "This site uses Akismet to reduce spam." in page
+
+
+@pytest.mark.parametrize(
+    ("first", "refused", "message"),
+    [
+        pytest.param(None, {"comment": ""}, "Please type your comment.", id="form-error"),
+        pytest.param(None, {"timestamp": "1"}, "the form expired", id="stale-form"),
+        pytest.param(
+            {"comment": "Same words."},
+            {"comment": "Same words."},
+            "already said that",
+            id="duplicate",
+        ),
+    ],
+)
+def test_a_refused_post_without_javascript_keeps_the_storys_likes_and_related_stories(
+    client, article, make_article, reader, first, refused, message
+):
+    article_like_toggle(article=article, user=reader)
+    related = make_article(title="Another story from the same agency")
+    if first:
+        client.post(url(article), form_data(article, **first))
+    response = client.post(url(article), form_data(article, **refused))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "One blogger likes this." in page
+    assert "Be the first to like this." not in page
+    assert f">{related.title}</a>" in page

@@ -1,0 +1,19 @@
+"""The article page's context, built in one place: the story with its likes and related
+stories, and the discussion under it. Used by the article view and by the comment view that
+shows the page again when a comment is refused without JavaScript, so both show the same
+page."""
+
+from blog.models import Article
+from blog.selectors import article_likes_summary, related_articles
+from comments.page import article_discussion
+
+
+def article_page_context(request, article: Article, *, form=None) -> dict:
+    """Everything `blog/article_detail.html` shows. `form` is a comment form sent back with
+    what the reader typed (and what went wrong); without it the reader gets a fresh one."""
+    return {
+        "article": article,
+        "likes": article_likes_summary(article=article, user=request.user),
+        "related_articles": related_articles(article=article),
+        **article_discussion(request, article, form=form),
+    }
