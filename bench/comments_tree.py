@@ -3,7 +3,7 @@
 Both pages are the same article page, requested through Django's test client (middleware,
 view, templates: everything the server does), for an anonymous and a signed-in reader. The
 only difference is the comment tree: ours (`comments/_discussion.html` fed by
-`comments.selectors.discussion_for`) or `{% render_xtdcomment_tree for article allow_feedback
+`comments.discussion.selectors.discussion_for`) or `{% render_xtdcomment_tree for article allow_feedback
 show_feedback %}` (bench/templates/bench/article_stock.html). Threads have mixed depths, half
 of the comments are by registered users, and some are liked (tests/factories.py builds them).
 """
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from blog.models import Article
 from blog.selectors import article_likes_summary, related_articles
-from comments.page import comment_form_for
+from comments.discussion.page import comment_form_for
 from tests.factories import make_discussion, make_users
 
 SIZES = (10, 100, 1000)

@@ -102,7 +102,7 @@ def new_mailing():
 
 
 def send(mailing, *, traced: bool, expected: int) -> dict:
-    from comments.tasks import send_mailing
+    from comments.notifications.tasks import send_mailing
 
     if traced:
         tracemalloc.start()

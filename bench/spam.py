@@ -1,6 +1,6 @@
 """The spam pipeline against a labelled corpus (bench/spam_corpus.json), without Akismet.
 
-Every comment is posted in order on one article through `comments.services.comment_post`,
+Every comment is posted in order on one article through `comments.discussion.services.comment_post`,
 like a person who took a minute to type it and left the honeypot empty: only the content
 checks (blocklists, links, link markup, random letters, duplicates) are measured, not the
 form timing or honeypot that stop most robots before that. "Caught" means not published:
@@ -36,8 +36,8 @@ class Outcome:
 
 def run_corpus(article, corpus: list[dict] | None = None) -> list[Outcome]:
     """Post every corpus comment on `article` (a database is needed) and record the result."""
-    from comments.moderation import CommentRejected
-    from comments.services import comment_post
+    from comments.discussion.services import comment_post
+    from comments.moderation.pipeline import CommentRejected
 
     outcomes = []
     for number, entry in enumerate(corpus or load_corpus()):

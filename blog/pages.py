@@ -5,7 +5,7 @@ page."""
 
 from blog.models import Article
 from blog.selectors import article_likes_summary, related_articles
-from comments.page import article_discussion
+from comments.discussion.page import article_discussion
 
 
 def article_page_context(request, article: Article, *, form=None) -> dict:

@@ -321,7 +321,7 @@ INSTALLED_APPS += [
     "allauth.socialaccount.providers.facebook",
     "allauth.socialaccount.providers.twitter_oauth2",
     "allauth.socialaccount.providers.openid_connect",
-    "comments.providers.wordpress",
+    "comments.social.providers.wordpress",
 ]
 
 
@@ -366,8 +366,8 @@ SOCIALACCOUNT_PROVIDERS = {
     "wordpress": {"APPS": social_app("WORDPRESS")},
     "openid_connect": {"APPS": oidc_app()},
 }
-SOCIALACCOUNT_ADAPTER = "comments.social.SocialAccountAdapter"
-ACCOUNT_ADAPTER = "comments.social.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "comments.social.adapters.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "comments.social.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 SOCIALACCOUNT_QUERY_EMAIL = True
 # X gives no email address: such readers comment without one (README, "Social login").
@@ -380,7 +380,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 # default "same-origin" cuts that link as soon as the popup visits the provider. The pages the
 # popup itself passes through say "unsafe-none" (comments/middleware.py).
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
-MIDDLEWARE += ["comments.middleware.LoginPopupOpenerPolicy"]
+MIDDLEWARE += ["comments.social.middleware.LoginPopupOpenerPolicy"]
 # --- Reader features: feeds, sitemap, search, likes, widgets, avatars -----------
 
 # The public host name, written into the Site row on every `migrate`: feeds, the sitemap

@@ -16,7 +16,7 @@ from django_comments_xtd.admin import XtdCommentsAdmin
 from django_comments_xtd.models import XtdComment
 
 from blog.models import Article
-from comments import privacy, services
+from comments.discussion.selectors import STATUS_FILTERS
 from comments.models import (
     BlockedCommenter,
     BlocklistEntry,
@@ -27,8 +27,10 @@ from comments.models import (
     Mailing,
     Subscription,
 )
-from comments.moderation import CHECK_LABELS, akismet_enabled
-from comments.selectors import STATUS_FILTERS
+from comments.moderation import actions as services
+from comments.moderation.akismet import akismet_enabled
+from comments.moderation.reasons import CHECK_LABELS
+from comments.privacy import data as privacy
 
 admin.site.unregister(XtdComment)
 

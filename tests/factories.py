@@ -18,7 +18,7 @@ from django.db import transaction
 from django_comments.models import Comment, CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
-from comments.forms import CommentForm
+from comments.discussion.forms import CommentForm
 
 # Depth of each successive comment, cycled: top-level comments, short exchanges and one thread
 # that goes as deep as the settings allow (clipped to what the tree and settings permit).

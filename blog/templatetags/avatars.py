@@ -2,7 +2,7 @@
 
 from django import template
 
-from comments import avatars
+from comments.discussion import avatars
 
 register = template.Library()
 

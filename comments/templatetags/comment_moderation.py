@@ -2,7 +2,7 @@
 
 from django import template
 
-from comments.selectors import held_comments
+from comments.discussion.selectors import held_comments
 
 register = template.Library()
 

@@ -2,8 +2,8 @@
 
 from django import template
 
-from comments.moderation import akismet_enabled
-from comments.social import commenter_for, login_options
+from comments.moderation.akismet import akismet_enabled
+from comments.social.identity import commenter_for, login_options
 
 register = template.Library()
 # {% akismet_enabled as akismet_on %}: the form's notice names Akismet only when it is used.

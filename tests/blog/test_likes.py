@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from blog.models import Article, ArticleLike
 from blog.services import article_like_toggle
-from comments.avatars import avatar_url
+from comments.discussion.avatars import avatar_url
 
 
 def like_url(article):

@@ -4,7 +4,7 @@ loopback: with a popup, without JavaScript, denied, and logging out again."""
 import pytest
 from playwright.sync_api import expect
 
-from comments.services import comment_post
+from comments.discussion.services import comment_post
 from tests.browser.conftest import OIDC_NAME
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.forms import CommentForm
+from comments.discussion.forms import CommentForm
 from comments.models import Subscription
 
 GOOGLE_ID = "google-client-id.apps.googleusercontent.com"

@@ -2,7 +2,7 @@
 
 import time
 
-from comments.services import comment_post
+from comments.discussion.services import comment_post
 
 _addresses = iter(range(1, 1_000_000))
 
@@ -27,7 +27,7 @@ def post(article, **fields):
 
 def form_data(article, *, age: int = 60, **fields) -> dict:
     """A comment form's POST data, signed as if the page was rendered `age` seconds ago."""
-    from comments.forms import CommentForm
+    from comments.discussion.forms import CommentForm
 
     form = CommentForm(article)
     timestamp = int(time.time()) - age

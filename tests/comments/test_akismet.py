@@ -7,7 +7,7 @@ import httpx
 import pytest
 import respx
 
-from comments.services import comment_mark_ham, comment_mark_spam
+from comments.moderation.actions import comment_mark_ham, comment_mark_spam
 from tests.comments.factories import post
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import hashlib
 import re
 
-from comments.avatars import avatar_url, identicon_svg
+from comments.discussion.avatars import avatar_url, identicon_svg
 
 
 def test_the_same_email_always_gets_the_same_avatar():

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 from django_tasks import default_task_backend
 
-from comments import mailer
 from comments.models import Delivery, Mailing, Subscription
+from comments.notifications import mailer
 from tests.comments.emails import subject
 
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG
 
-from comments.avatars import avatar_key
+from comments.discussion.avatars import avatar_key
 from tests.comments.helpers import comment_item, parse, text_of
 from tests.factories import add_comment, make_discussion, make_users
 

@@ -6,15 +6,10 @@ import pytest
 from django.utils import timezone
 
 from comments.models import BlockedCommenter, BlocklistEntry, CommentModeration
-from comments.moderation import (
-    DuplicateComment,
-    PostingTooFast,
-    SentTooSoon,
-    Verdict,
-    check_gibberish,
-    check_links,
-)
-from comments.services import comment_approve, comment_mark_spam
+from comments.moderation.actions import comment_approve, comment_mark_spam
+from comments.moderation.checks import check_gibberish, check_links
+from comments.moderation.pipeline import DuplicateComment, PostingTooFast, SentTooSoon
+from comments.moderation.reasons import Verdict
 from tests.comments.factories import post
 
 pytestmark = pytest.mark.django_db

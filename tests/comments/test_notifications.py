@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
-from comments import moderation
 from comments.models import Mailing, Subscription
-from comments.moderation import Decision, Reason, Verdict
+from comments.moderation import pipeline
+from comments.moderation.reasons import Decision, Reason, Verdict
 from tests.comments.emails import header_url, links, parts, subject
 
 
@@ -181,7 +181,7 @@ def test_a_held_comment_notifies_nobody_until_an_editor_approves_it(
 ):
     follower("ann@example.org", article)
     monkeypatch.setattr(
-        moderation,
+        pipeline,
         "comment_verdict",
         lambda **kwargs: Decision(Verdict.HOLD, [Reason("test", Verdict.HOLD, "held by the test")]),
     )
@@ -205,7 +205,7 @@ def test_a_held_comment_notifies_nobody_until_an_editor_approves_it(
 def test_a_spam_comment_never_notifies(client, smtp, article, follower, comment_data, monkeypatch):
     follower("ann@example.org", article)
     monkeypatch.setattr(
-        moderation,
+        pipeline,
         "comment_verdict",
         lambda **kwargs: Decision(Verdict.SPAM, [Reason("test", Verdict.SPAM, "spam by the test")]),
     )

@@ -8,9 +8,10 @@ from django_comments.models import Comment
 from django_comments_xtd.models import XtdComment
 
 from blog.models import Article
-from comments import moderation
-from comments.forms import CommentForm
-from comments.page import REMEMBER_COOKIE
+from comments.discussion.forms import CommentForm
+from comments.discussion.page import REMEMBER_COOKIE
+from comments.moderation import pipeline
+from comments.moderation.reasons import Decision, Reason, Verdict
 from tests.comments.helpers import (
     comment_item,
     form_values,
@@ -29,11 +30,11 @@ FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
 def hold_everything(monkeypatch):
     """Moderation holds every new comment (as the spam checks will for suspicious ones)."""
     monkeypatch.setattr(
-        moderation,
+        pipeline,
         "comment_verdict",
-        lambda **_: moderation.Decision(
-            moderation.Verdict.HOLD,
-            [moderation.Reason("test", moderation.Verdict.HOLD, "held by the test")],
+        lambda **_: Decision(
+            Verdict.HOLD,
+            [Reason("test", Verdict.HOLD, "held by the test")],
         ),
     )
 

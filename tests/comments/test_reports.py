@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from comments.models import CommentReport
-from comments.services import comment_approve
+from comments.moderation.actions import comment_approve
 from tests.comments.factories import post
 
 pytestmark = pytest.mark.django_db

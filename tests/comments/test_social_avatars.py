@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from comments.discussion.services import comment_post
 from comments.models import SocialProfile
-from comments.services import comment_post
 
 pytestmark = pytest.mark.django_db
 

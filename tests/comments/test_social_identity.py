@@ -5,7 +5,7 @@ import pytest
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.models import SocialAccount
 
-from comments.social import social_identity
+from comments.social.identity import social_identity
 
 pytestmark = pytest.mark.django_db
 

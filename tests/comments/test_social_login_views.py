@@ -165,7 +165,7 @@ def test_a_local_account_login_keeps_the_draft_and_comes_back_to_the_form(client
 
 
 def test_a_reply_in_progress_is_still_a_reply_after_logging_in(client, article, providers):
-    from comments.services import comment_post
+    from comments.discussion.services import comment_post
 
     parent = comment_post(
         article=article, user=None, name="Foccusser", email="f@example.org", url="", text="First"

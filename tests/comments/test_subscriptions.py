@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from comments import services
 from comments.models import Mailing, Subscription
+from comments.notifications import services
 from tests.comments.emails import links, subject
 
 

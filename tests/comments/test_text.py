@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.template import Context, Template
 
-from comments.text import CommentDates, likes_label
+from comments.discussion.text import CommentDates, likes_label
 
 
 @pytest.mark.parametrize("time_zone", ["UTC", "Europe/Kyiv", "America/New_York"])

@@ -7,8 +7,8 @@ from allauth.socialaccount.providers import registry
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.test import RequestFactory
 
-from comments.providers.wordpress.provider import WordPressProvider
-from comments.providers.wordpress.views import WordPressOAuth2Adapter
+from comments.social.providers.wordpress.provider import WordPressProvider
+from comments.social.providers.wordpress.views import WordPressOAuth2Adapter
 
 ME = {
     "ID": 5836086,

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from comments.privacy import data_erase
+from comments.privacy.data import data_erase
 
 
 class Command(BaseCommand):

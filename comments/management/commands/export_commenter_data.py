@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from comments.privacy import data_export
+from comments.privacy.data import data_export
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ data requests. Run it daily (cron or a systemd timer); see README "Privacy"."""
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from comments.privacy import personal_data_purge
+from comments.privacy.data import personal_data_purge
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from comments.services import article_notify_due, mailing_requeue_stalled
+from comments.notifications.services import article_notify_due, mailing_requeue_stalled
 
 
 class Command(BaseCommand):

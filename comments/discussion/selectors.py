@@ -19,9 +19,9 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from blog.models import Article
-from comments.avatars import avatar_url, avatar_urls
+from comments.discussion.avatars import avatar_url, avatar_urls
+from comments.discussion.text import CommentDates, likes_label, render_comment_text
 from comments.models import CommentModeration, Subscription
-from comments.text import CommentDates, likes_label, render_comment_text
 
 # Comment ids are 32-bit integers in the database; a bigger number from a URL or a form names
 # no comment (and SQLite raises OverflowError on numbers beyond 64 bits rather than finding none).

@@ -8,7 +8,7 @@ send_notifications` finds the overdue mailing and queues it again.
 
 from django_tasks import task
 
-from comments import mailer
+from comments.notifications import mailer
 
 
 @task()

@@ -26,8 +26,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.discussion.text import render_comment_text
 from comments.models import Delivery, Mailing, Subscription
-from comments.text import render_comment_text
 
 logger = logging.getLogger(__name__)
 

@@ -8,9 +8,8 @@ from django import forms
 from django.conf import settings
 from django_comments.forms import CommentForm as DjangoCommentForm
 
-from comments.models import DataRequest
-from comments.selectors import is_comment_id, public_comments
-from comments.social import commenter_name, social_profile_of
+from comments.discussion.selectors import is_comment_id, public_comments
+from comments.social.identity import commenter_name, social_profile_of
 
 # The fields django-comments checks for tampering and staleness.
 SECURITY_FIELDS = ("content_type", "object_pk", "timestamp", "security_hash")
@@ -95,7 +94,7 @@ class CommentForm(DjangoCommentForm):
 
     def clean_honeypot(self):
         # A filled honeypot is not a form error: the comment is stored as spam instead
-        # (comments.moderation), so a robot learns nothing and a person whose browser
+        # (comments.moderation.checks), so a robot learns nothing and a person whose browser
         # autofilled the hidden field loses nothing (editors can mark it "not spam").
         return self.cleaned_data["honeypot"]
 
@@ -135,67 +134,3 @@ class CommentForm(DjangoCommentForm):
         initial["notify_comments"] = bool(self.data.get("notify_comments"))
         initial["notify_posts"] = bool(self.data.get("notify_posts"))
         return CommentForm(self.article, user=self.user, initial=initial)
-
-
-class ReportForm(forms.Form):
-    """A reader's report of a comment; guests give an email address (never shown)."""
-
-    email = forms.EmailField(
-        label="Your email",
-        help_text="So editors can ask you about it. Never shown.",
-        error_messages={
-            "required": "Please give your email address.",
-            "invalid": "Please give a valid email address, like name@example.org.",
-        },
-    )
-    reason = forms.CharField(
-        label="What is wrong with this comment?",
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
-        help_text="Optional: spam, abuse, personal data…",
-    )
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user if user is not None and user.is_authenticated else None
-        if self.user:
-            del self.fields["email"]
-
-
-class DataRequestForm(forms.Form):
-    """Ask for an export or an erasure of one's comment data; confirmed by email."""
-
-    email = forms.EmailField(
-        label="The email address you comment with",
-        error_messages={
-            "required": "Please give the email address you comment with.",
-            "invalid": "Please give a valid email address, like name@example.org.",
-        },
-    )
-    kind = forms.ChoiceField(
-        label="What would you like?",
-        choices=DataRequest.Kind.choices,
-        widget=forms.RadioSelect,
-        initial=DataRequest.Kind.EXPORT,
-        error_messages={"required": "Please choose export or erasure."},
-    )
-    delete_text = forms.BooleanField(
-        label="When erasing, also delete the text of my comments (otherwise it stays, "
-        "signed “Anonymous”).",
-        required=False,
-    )
-
-
-class FollowForm(forms.Form):
-    """The "Follow" box: an email address to receive the blog's new posts."""
-
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Please give your email address.",
-            "invalid": "Please give a valid email address, like name@example.org.",
-        },
-    )
-    next = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -3,16 +3,17 @@ reader's form (a remembered guest's details, a draft kept across a login, a repl
 whether they follow the discussion. `blog.pages.article_page_context` puts it on the page."""
 
 from django.core import signing
+from django.template.loader import render_to_string
 from django_comments_xtd.models import XtdComment
 
-from comments.forms import CommentForm
-from comments.selectors import (
+from comments.discussion.forms import CommentForm
+from comments.discussion.selectors import (
     discussion_for,
     discussion_subscription,
     is_comment_id,
     public_comments,
 )
-from comments.social import comment_draft_pop, login_notice_pop
+from comments.social.identity import comment_draft_pop, login_notice_pop
 
 OWN_COMMENTS_SESSION_KEY = "own_comment_ids"
 REMEMBER_COOKIE = "comment_author"
@@ -92,3 +93,12 @@ def article_discussion(request, article, *, form=None) -> dict:
         "comments_open": article.is_public,
         "discussion_followed": discussion_subscription(article, request.user),
     }
+
+
+def comment_form_html(request, article, form, replying_to=None) -> str:
+    """The comment form alone, as the page's script swaps it in."""
+    return render_to_string(
+        "comments/_form.html",
+        {"article": article, "comment_form": form, "replying_to": replying_to},
+        request=request,
+    )

@@ -1,5 +1,5 @@
 from allauth.socialaccount.providers.oauth2.urls import default_urlpatterns
 
-from comments.providers.wordpress.provider import WordPressProvider
+from comments.social.providers.wordpress.provider import WordPressProvider
 
 urlpatterns = default_urlpatterns(WordPressProvider)

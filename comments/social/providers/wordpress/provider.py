@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.providers.base import ProviderAccount
 from allauth.socialaccount.providers.oauth2.provider import OAuth2Provider
 
-from comments.providers.wordpress.views import WordPressOAuth2Adapter
+from comments.social.providers.wordpress.views import WordPressOAuth2Adapter
 
 
 class WordPressAccount(ProviderAccount):

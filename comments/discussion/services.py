@@ -1,0 +1,146 @@
+"""Writes of the discussion: post a comment (moderation decides whether it is published) and
+like or unlike one.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_comments.models import CommentFlag
+from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
+
+from comments.models import (
+    CommentModeration,
+    Subscription,
+)
+from comments.moderation import pipeline
+from comments.moderation.reasons import Verdict
+from comments.notifications.services import (
+    comment_notify,
+    subscription_confirmation_request,
+    subscription_create,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def comment_post(
+    *,
+    article,
+    user,
+    name: str,
+    email: str,
+    url: str,
+    text: str,
+    parent: XtdComment | None = None,
+    notify: bool = False,
+    notify_posts: bool = False,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    referrer: str = "",
+    honeypot: str = "",
+    rendered_at: float | None = None,
+) -> XtdComment:
+    """Store a reader's comment (or reply) on `article`. Moderation decides whether it is
+    published at once; a held or spam comment is kept, never dropped. Raises
+    `CommentRejected` (nothing stored) for a form sent too soon after it was
+    rendered (`rendered_at`, its signed timestamp), a reader over the rate limit, or a
+    double post. `notify` follows the article's comments by email, `notify_posts` the blog's
+    new posts; a published comment is announced to the article's followers (in the
+    background)."""
+    user = user if user is not None and user.is_authenticated else None
+    decision = pipeline.comment_verdict(
+        article=article,
+        user=user,
+        name=name,
+        email=email,
+        url=url,
+        text=text,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        honeypot=honeypot,
+        rendered_at=rendered_at,
+        referrer=referrer,
+        parent=parent,
+    )
+    comment = XtdComment(
+        content_type=ContentType.objects.get_for_model(article),
+        object_pk=str(article.pk),
+        site_id=settings.SITE_ID,
+        user=user,
+        user_name=name[:50],
+        user_email=email,
+        user_url=url,
+        comment=text,
+        submit_date=timezone.now(),
+        ip_address=ip_address,
+        is_public=decision.is_public,
+        parent_id=parent.pk if parent else 0,
+        followup=notify,
+    )
+    # xtd saves in two steps (insert, then thread position): both or nothing.
+    record = CommentModeration(
+        status=STATUS_OF_VERDICT[decision.verdict],
+        checked_at=timezone.now(),
+        user_agent=user_agent[:500],
+        referrer=referrer[:500],
+    )
+    record.set_reasons(decision.reasons)
+    with transaction.atomic():
+        comment.save()
+        record.comment = comment
+        record.save()
+    pipeline.rate_limit_count(ip_address=ip_address, email=email, user=user)
+    comment.decision = decision
+    _comment_followups(comment, article=article, user=user, notify_posts=notify_posts)
+    return comment
+
+
+STATUS_OF_VERDICT = {
+    Verdict.PUBLISH: CommentModeration.Status.PUBLISHED,
+    Verdict.HOLD: CommentModeration.Status.HELD,
+    Verdict.SPAM: CommentModeration.Status.SPAM,
+}
+
+
+def _comment_followups(comment, *, article, user, notify_posts: bool) -> None:
+    # Email is a side effect: whatever goes wrong here, the comment is stored and the
+    # reader sees it posted; the error goes to the log.
+    try:
+        with transaction.atomic():
+            kinds = [Subscription.Kind.COMMENTS] if comment.followup else []
+            kinds += [Subscription.Kind.POSTS] if notify_posts else []
+            if not comment.user_email:
+                kinds = []  # an account without an address: nowhere to send
+            for kind in kinds:
+                subscription_create(
+                    email=comment.user_email,
+                    kind=kind,
+                    article=article,
+                    user=user,
+                    request_confirmation=False,
+                )
+            if kinds:
+                subscription_confirmation_request(email=comment.user_email)
+        comment_notify(comment=comment)
+    except Exception:
+        logger.exception("Could not arrange the notifications of comment %s", comment.pk)
+
+
+def like_toggle(*, comment: XtdComment, user) -> bool:
+    """Like `comment` as `user`, or take the like back. Returns whether `user` now likes it."""
+    likes = CommentFlag.objects.filter(comment=comment, user=user, flag=LIKEDIT_FLAG)
+    if likes.delete()[0]:
+        return False
+    try:
+        with transaction.atomic():
+            CommentFlag.objects.create(comment=comment, user=user, flag=LIKEDIT_FLAG)
+    except IntegrityError:
+        pass  # a double click raced us to it: the like is there either way
+    return True
+
+
+def like_count(comment: XtdComment) -> int:
+    return CommentFlag.objects.filter(comment=comment, flag=LIKEDIT_FLAG).count()

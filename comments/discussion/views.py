@@ -1,0 +1,162 @@
+"""Discussion views: post a comment, like one, the identicon avatars.
+
+Requests sent by the page's script (header `X-Requested-With: fetch`) get JSON with HTML
+fragments; plain form posts get a redirect or the article page again, so everything works
+without JavaScript.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from blog.models import Article
+from blog.pages import article_page_context
+from comments.discussion import services as discussion_services
+from comments.discussion.avatars import identicon_svg
+from comments.discussion.forms import CommentForm
+from comments.discussion.page import (
+    OWN_COMMENTS_SESSION_KEY,
+    REMEMBER_COOKIE,
+    comment_form_html,
+    own_comment_ids,
+    remember_identity,
+    reply_target,
+)
+from comments.discussion.selectors import CommentNode, likeable_comment
+from comments.discussion.text import likes_label
+from comments.moderation.pipeline import CommentRejected, PostingTooFast
+from comments.social.identity import (
+    social_profile_of,
+)
+from comments.web import client_ip, json_error, wants_json
+
+AVATAR_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+def _form_error_response(request, article, form, *, status=400):
+    """The form again, with what the reader typed and what went wrong."""
+    if wants_json(request):
+        replying_to = reply_target(article, request.POST.get("reply_to"))
+        return JsonResponse(
+            {"ok": False, "form": comment_form_html(request, article, form, replying_to)},
+            status=status,
+        )
+    context = article_page_context(request, article, form=form)
+    return render(request, "blog/article_detail.html", context, status=status)
+
+
+@require_POST
+def post_comment(request, article_id):
+    article = Article.objects.published().filter(pk=article_id).first()
+    if article is None:
+        if wants_json(request):
+            return json_error("Comments are closed: this article is not published.", 404)
+        raise Http404("No such article.")
+    form = CommentForm(article, user=request.user, data=request.POST)
+    if not form.is_valid():
+        if form.is_stale:
+            # An expired or tampered form is no reason to lose what the reader typed.
+            form = form.fresh_copy()
+            form.stale = True
+        return _form_error_response(request, article, form)
+
+    identity = form.identity()
+    try:
+        comment = discussion_services.comment_post(
+            article=article,
+            user=request.user,
+            text=form.cleaned_data["comment"],
+            parent=form.parent,
+            notify=form.cleaned_data["notify_comments"],
+            notify_posts=form.cleaned_data["notify_posts"],
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", "")[:500],
+            referrer=request.headers.get("Referer", "")[:500],
+            **form.screening(),
+            **identity,
+        )
+    except CommentRejected as rejection:
+        form.rejection = rejection.message
+        response = _form_error_response(request, article, form, status=rejection.status)
+        if isinstance(rejection, PostingTooFast):
+            response["Retry-After"] = str(rejection.wait_seconds)
+        return response
+    request.session[OWN_COMMENTS_SESSION_KEY] = [*own_comment_ids(request), comment.pk][-50:]
+    anchor = f"{article.get_absolute_url()}#comment-{comment.pk}"
+
+    if wants_json(request):
+        profile = social_profile_of(request.user) if request.user.is_authenticated else None
+        node = CommentNode(
+            comment=comment,
+            avatar=profile.avatar_url if profile else "",
+            depth=comment.level,
+            like_count=0,
+            visible=True,
+            pending=not comment.is_public,
+            can_reply=comment.is_public and comment.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL,
+        )
+        response = JsonResponse(
+            {
+                "ok": True,
+                "id": comment.pk,
+                "parent": form.parent.pk if form.parent else None,
+                "url": anchor,
+                "pending": not comment.is_public,
+                "comment": render_to_string(
+                    "comments/_comment.html", {"node": node, "article": article}, request=request
+                ),
+                "form": comment_form_html(request, article, _next_form(request, article, form)),
+            }
+        )
+    else:
+        response = redirect(anchor)
+    if not request.user.is_authenticated:
+        if form.cleaned_data.get("remember"):
+            remember_identity(response, request, identity)
+        else:
+            response.delete_cookie(REMEMBER_COOKIE)
+    return response
+
+
+def _next_form(request, article, posted: CommentForm) -> CommentForm:
+    """The empty form that replaces the one just posted, still filled in with the guest's
+    name, email and website: they are on the page already, typed by this reader."""
+    if request.user.is_authenticated:
+        return CommentForm(article, user=request.user)
+    initial = {**posted.identity(), "remember": posted.cleaned_data.get("remember", False)}
+    return CommentForm(article, user=request.user, initial=initial)
+
+
+@require_POST
+def like_comment(request, comment_id):
+    try:
+        comment, article = likeable_comment(comment_id)
+    except Http404:
+        if wants_json(request):
+            return json_error("This comment is not available any more.", 404)
+        raise
+    anchor = f"{article.get_absolute_url()}#comment-{comment.pk}"
+    if not request.user.is_authenticated:
+        to_login = redirect_to_login(anchor)
+        if wants_json(request):
+            return JsonResponse({"ok": False, "login": to_login["Location"]}, status=401)
+        return to_login
+    liked = discussion_services.like_toggle(comment=comment, user=request.user)
+    if not wants_json(request):
+        return redirect(anchor)
+    count = discussion_services.like_count(comment)
+    return JsonResponse({"ok": True, "liked": liked, "count": count, "label": likes_label(count)})
+
+
+@require_GET
+@cache_control(max_age=365 * 24 * 3600, public=True, immutable=True)
+def avatar(request, key):
+    if not AVATAR_KEY.fullmatch(key):
+        raise Http404
+    return HttpResponse(identicon_svg(key), content_type="image/svg+xml")

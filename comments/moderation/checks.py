@@ -1,0 +1,176 @@
+"""The moderation checks that produce a verdict on a stored comment: each looks at one thing
+(the honeypot, link markup, random letters, the blocklist, links, floods, blocked or
+first-time commenters) and returns a `Reason` when it objects, None otherwise.
+"""
+
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django_comments_xtd.models import XtdComment
+
+from comments.models import BlockedCommenter, BlocklistEntry
+from comments.moderation.reasons import Reason, Verdict
+
+URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
+
+
+MARKUP_LINK_RE = re.compile(r"(?i)\[(?:url|link)[=\]]|<a\s[^>]*href")
+
+
+LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+
+
+VOWELS = set("aeiouyAEIOUY")
+
+
+# Shorter texts are too often repeated by different people ("Thank you!", "+1").
+FLOOD_MIN_LENGTH = 20
+
+
+FLOOD_WINDOW_DAYS = 7
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width and other look-alike letters become plain ones), lower case, single
+    spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def check_honeypot(honeypot: str) -> Reason | None:
+    if honeypot:
+        return Reason("honeypot", Verdict.SPAM, "the hidden field that only robots see was filled")
+    return None
+
+
+def check_link_markup(text: str) -> Reason | None:
+    # Comments are plain text here: BBCode or HTML links are written by forum-spam robots.
+    if MARKUP_LINK_RE.search(text):
+        return Reason(
+            "link_markup", Verdict.SPAM, "BBCode or HTML link markup in a plain-text comment"
+        )
+    return None
+
+
+def check_links(text: str) -> Reason | None:
+    count = len(URL_RE.findall(text))
+    limit = settings.COMMENTS_MAX_LINKS
+    if count > limit:
+        return Reason("links", Verdict.HOLD, f"{count} links (more than {limit})")
+    return None
+
+
+def _looks_random(word: str) -> bool:
+    """A Latin-letter word no language writes: capitals scattered inside ("KdfjUenskQpw";
+    brand names such as "MacBookPro" or "iPhone" have at most two), or six or more
+    consonants in a row ("sdfghjkl")."""
+    if len(word) < 6:
+        return False
+    inner_capitals = sum(letter.isupper() for letter in word[1:])
+    lowercase = sum(letter.islower() for letter in word)
+    switches = sum(1 for a, b in zip(word, word[1:], strict=False) if a.isupper() != b.isupper())
+    if inner_capitals >= 3 and lowercase >= 3 and switches >= 5:
+        return True
+    run = longest = 0
+    for letter in word:
+        run = 0 if letter in VOWELS else run + 1
+        longest = max(longest, run)
+    return longest >= 6
+
+
+def check_gibberish(text: str) -> Reason | None:
+    """Spam when at least half the Latin-letter words of the text look random. Cyrillic and
+    other scripts are not judged (no robot gibberish seen in them)."""
+    words = LATIN_WORD_RE.findall(text)
+    random_words = [word for word in words if _looks_random(word)]
+    if random_words and len(random_words) / len(words) >= 0.5:
+        sample = ", ".join(random_words[:3])
+        return Reason("gibberish", Verdict.SPAM, f"random letters ({sample})")
+    return None
+
+
+def _word_pattern(value: str) -> re.Pattern:
+    prefix = value.endswith("*")
+    words = value.rstrip("*").split()
+    body = r"\s+".join(re.escape(word) for word in words)
+    ending = r"\w*" if prefix else ""
+    return re.compile(rf"(?<!\w){body}{ending}(?!\w)", re.IGNORECASE)
+
+
+def _domain_pattern(domain: str) -> re.Pattern:
+    # "example.com" also matches its subdomains; a bare top-level domain ("xyz") needs at
+    # least one label before it, so the plain word is not a match.
+    labels = r"(?:[\w-]+\.)*" if "." in domain else r"(?:[\w-]+\.)+"
+    return re.compile(rf"(?<![\w.-]){labels}{re.escape(domain)}(?![\w-]|\.\w)", re.IGNORECASE)
+
+
+def check_blocklist(*, name: str, email: str, url: str, text: str, entries) -> list[Reason]:
+    """Words are looked for in the name, text, website and email address; domains in links,
+    bare domain names in the text, the website field and the email address."""
+    haystack = normalize(f"{name}\n{text}\n{url}\n{email}")
+    reasons = []
+    for entry in entries:
+        if entry.kind == BlocklistEntry.Kind.WORD:
+            pattern, what = _word_pattern(entry.value), "blocked word"
+        else:
+            pattern, what = _domain_pattern(entry.value), "blocked domain"
+        if pattern.search(haystack):
+            verdict = Verdict.SPAM if entry.action == BlocklistEntry.Action.SPAM else Verdict.HOLD
+            check = "blocklist" if verdict == Verdict.SPAM else "moderation_list"
+            reasons.append(Reason(check, verdict, f"{what} “{entry.value}”"))
+    return reasons
+
+
+def check_blocked_commenter(*, user, email) -> Reason | None:
+    who = Q(email=email.strip().lower()) if email else Q(pk__in=[])
+    if user is not None:
+        who |= Q(user=user)
+    if BlockedCommenter.objects.filter(who).exists():
+        return Reason("blocked_commenter", Verdict.SPAM, "the commenter is blocked")
+    return None
+
+
+def same_author(*, user, email) -> Q:
+    if user is not None:
+        return Q(user=user)
+    return Q(user_email__iexact=email)
+
+
+def check_flood(*, user, email, text) -> Reason | None:
+    """The same text recently posted by someone else, as bots do in floods. Spam when an
+    earlier copy already is; held otherwise (two people can quote the same sentence)."""
+    if len(normalize(text)) < FLOOD_MIN_LENGTH:
+        return None
+    copies = (
+        XtdComment.norel_objects.filter(
+            comment__iexact=text.strip(),
+            submit_date__gte=timezone.now() - timezone.timedelta(days=FLOOD_WINDOW_DAYS),
+            is_removed=False,
+        )
+        .exclude(same_author(user=user, email=email))
+        .values_list("moderation__status", flat=True)
+    )
+    statuses = list(copies[:50])
+    if not statuses:
+        return None
+    detail = f"same text as {len(statuses)} recent comment(s) by other people"
+    if "spam" in statuses:
+        return Reason("flood", Verdict.SPAM, detail + ", already marked spam")
+    return Reason("flood", Verdict.HOLD, detail)
+
+
+def has_approved_comment(*, user, name, email) -> bool:
+    """Trust, as WordPress: an account, or a guest with the same name and email, that has a
+    published comment."""
+    author = Q(user=user) if user is not None else Q(user_email__iexact=email, user_name=name)
+    return XtdComment.norel_objects.filter(author, is_public=True, is_removed=False).exists()
+
+
+def check_first_comment(*, user, name, email) -> Reason | None:
+    if not settings.COMMENTS_HOLD_FIRST:
+        return None
+    if has_approved_comment(user=user, name=name, email=email):
+        return None
+    return Reason("first_comment", Verdict.HOLD, "first comment of this commenter")

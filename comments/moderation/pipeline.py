@@ -1,0 +1,212 @@
+"""What happens to a submitted comment: refused, published, held for moderation, or spam.
+
+`comment_verdict` is the single entry point the posting service calls. Two kinds of outcome:
+
+- a *refusal* (`CommentRejected`) for submissions that are not stored at all because the
+  reader can simply send them again: a form sent faster than a human types, a reader over the
+  rate limit, the same text posted twice by the same person on the same article. The view
+  shows the message above the form, with the text still in it.
+- a *verdict* for everything stored: each cheap, independent check
+  (`comments.moderation.checks`) returns a `Reason` when it objects; the strictest verdict
+  wins (spam > hold > publish) and every reason is kept for editors. A held or spam comment
+  is stored hidden (`is_public=False`), never dropped.
+
+Akismet (`comments.moderation.akismet`), when configured, is asked last (and not at all when
+a local check already says spam); if it errors or times out the comment is held, so nothing
+is published unchecked.
+"""
+
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from comments.discussion.selectors import article_comments
+from comments.models import BlocklistEntry
+from comments.moderation.akismet import akismet_enabled, check_akismet
+from comments.moderation.checks import (
+    check_blocked_commenter,
+    check_blocklist,
+    check_first_comment,
+    check_flood,
+    check_gibberish,
+    check_honeypot,
+    check_link_markup,
+    check_links,
+    same_author,
+)
+from comments.moderation.reasons import Decision, Verdict
+
+# --- Refusals: form timing, rate limits, same-person duplicates -------------------------------
+
+
+class CommentRejected(Exception):
+    """A submission that is not stored; `message` tells the reader why and what to do."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class PostingTooFast(CommentRejected):
+    status = 429
+
+    def __init__(self, wait_seconds: int):
+        self.wait_seconds = max(1, wait_seconds)
+        unit = "second" if self.wait_seconds == 1 else "seconds"
+        super().__init__(f"You are posting too fast, please wait {self.wait_seconds} {unit}.")
+
+
+class SentTooSoon(CommentRejected):
+    def __init__(self, wait_seconds: int):
+        self.wait_seconds = max(1, wait_seconds)
+        unit = "second" if self.wait_seconds == 1 else "seconds"
+        super().__init__(
+            "Your comment was sent within moments of the page opening, as spam robots do. "
+            f"Please wait {self.wait_seconds} {unit} and send it again: your text is kept below."
+        )
+
+
+class DuplicateComment(CommentRejected):
+    def __init__(self):
+        super().__init__("Duplicate comment: it looks as though you have already said that here.")
+
+
+def check_timing(rendered_at: float | None) -> None:
+    """Refuse a form sent sooner after rendering than a person could have typed into it.
+
+    `rendered_at` is django-comments' signed form timestamp (whole seconds), so the measured
+    time is up to a second longer than the real one."""
+    if rendered_at is None:
+        return
+    minimum = settings.COMMENTS_MIN_SUBMIT_SECONDS
+    age = time.time() - rendered_at
+    if age < minimum:
+        raise SentTooSoon(math.ceil(minimum - age))
+
+
+def _rate_subjects(*, ip_address, email, user) -> list[tuple[str, int]]:
+    subjects = []
+    if ip_address:
+        subjects.append((f"ip:{ip_address}", settings.COMMENTS_RATE_PER_IP))
+    if user is not None:
+        subjects.append((f"user:{user.pk}", settings.COMMENTS_RATE_PER_AUTHOR))
+    elif email:
+        subjects.append((f"email:{email.strip().lower()}", settings.COMMENTS_RATE_PER_AUTHOR))
+    return [(subject, limit) for subject, limit in subjects if limit > 0]
+
+
+def _rate_key(subject: str) -> str:
+    # Hashed: cache keys must not carry raw emails (and some backends limit key characters).
+    digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
+    return f"comments:rate:{digest}"
+
+
+def _recent_posts(key: str, now: float) -> list[float]:
+    """Times of the posts counted under `key` within the last window (a sliding window:
+    no burst of twice the limit across a window's edge)."""
+    window = max(settings.COMMENTS_RATE_WINDOW, 1)
+    return [moment for moment in cache.get(key, []) if moment > now - window]
+
+
+def rate_limit_check(*, ip_address, email, user) -> None:
+    """Refuse a comment when its IP address or author already posted the allowed number of
+    comments within the window. Counts live in the shared cache (database or Redis), so the
+    limit holds across workers."""
+    now = time.time()
+    for subject, limit in _rate_subjects(ip_address=ip_address, email=email, user=user):
+        recent = _recent_posts(_rate_key(subject), now)
+        if len(recent) >= limit:
+            # The reader may post again when the oldest counted post leaves the window.
+            oldest = sorted(recent)[-limit]
+            raise PostingTooFast(max(1, math.ceil(oldest + settings.COMMENTS_RATE_WINDOW - now)))
+
+
+def rate_limit_count(*, ip_address, email, user) -> None:
+    """Count a stored comment against its IP address and author."""
+    now = time.time()
+    for subject, limit in _rate_subjects(ip_address=ip_address, email=email, user=user):
+        key = _rate_key(subject)
+        # Two workers counting at the same moment may lose one count: a limit, not a ledger.
+        recent = _recent_posts(key, now)[-limit:] + [now]
+        cache.set(key, recent, timeout=settings.COMMENTS_RATE_WINDOW + 5)
+
+
+def check_own_duplicate(*, article, user, email, text) -> None:
+    """Refuse the same text by the same person on the same article (a double post)."""
+    if (
+        article_comments(article)
+        .filter(same_author(user=user, email=email), comment__iexact=text.strip(), is_removed=False)
+        .exists()
+    ):
+        raise DuplicateComment()
+
+
+# --- The pipeline --------------------------------------------------------------------------
+
+
+def comment_verdict(
+    *,
+    article,
+    user,
+    name,
+    email,
+    url,
+    text,
+    ip_address,
+    user_agent,
+    honeypot: str = "",
+    rendered_at: float | None = None,
+    referrer: str = "",
+    parent=None,
+) -> Decision:
+    """Decide what to do with a new comment, or raise `CommentRejected`. Without any check
+    objecting it is published (WordPress's default for a site that does not hold first
+    comments). Editors' own comments skip the checks."""
+    decision = Decision()
+    if user is not None and user.is_staff:
+        return decision
+
+    honeypot_reason = check_honeypot(honeypot)
+    if honeypot_reason:
+        # Stored as spam without a word: a robot learns nothing from the answer.
+        decision.add(honeypot_reason)
+    else:
+        check_timing(rendered_at)
+    rate_limit_check(ip_address=ip_address, email=email, user=user)
+    check_own_duplicate(article=article, user=user, email=email, text=text)
+
+    entries = list(BlocklistEntry.objects.all())
+    checks = [
+        check_blocked_commenter(user=user, email=email),
+        check_link_markup(text),
+        check_gibberish(text),
+        *check_blocklist(name=name, email=email, url=url, text=text, entries=entries),
+        check_links(text),
+        check_flood(user=user, email=email, text=text),
+        check_first_comment(user=user, name=name, email=email),
+    ]
+    for reason in checks:
+        if reason is not None:
+            decision.add(reason)
+
+    if akismet_enabled() and decision.verdict != Verdict.SPAM:
+        reason = check_akismet(
+            ip_address=ip_address,
+            article=article,
+            user=user,
+            name=name,
+            email=email,
+            url=url,
+            text=text,
+            user_agent=user_agent,
+            referrer=referrer,
+            is_reply=parent is not None,
+        )
+        if reason is not None:
+            decision.add(reason)
+    return decision
