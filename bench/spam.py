@@ -37,12 +37,13 @@ class Outcome:
 def run_corpus(article, corpus: list[dict] | None = None) -> list[Outcome]:
     """Post every corpus comment on `article` (a database is needed) and record the result."""
     from comments.discussion.services import comment_post
+    from comments.discussion.submission import CommentSubmission
     from comments.moderation.pipeline import CommentRejected
 
     outcomes = []
     for number, entry in enumerate(corpus or load_corpus()):
         try:
-            comment = comment_post(
+            submission = CommentSubmission(
                 article=article,
                 user=None,
                 name=entry["name"],
@@ -54,10 +55,10 @@ def run_corpus(article, corpus: list[dict] | None = None) -> list[Outcome]:
                 user_agent=USER_AGENT,
                 rendered_at=time.time() - 60,
             )
+            decision = comment_post(submission=submission).decision
         except CommentRejected as rejection:
             outcomes.append(Outcome(entry, "refused", [type(rejection).__name__]))
             continue
-        decision = comment.decision
         result = {"publish": "published", "hold": "held", "spam": "spam"}[decision.verdict]
         outcomes.append(Outcome(entry, result, [reason.check for reason in decision.reasons]))
     return outcomes

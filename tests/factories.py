@@ -4,21 +4,27 @@
 makes 1,000 comments slow to create. `make_discussion` lays the tree out in Python instead
 (thread_id, parent_id, level, order and nested_count, as xtd stores them) and writes it with
 as few queries as multi-table inheritance allows. `add_comment` is the slow, real path for a
-handful of comments; `comment_form_data` a valid POST for the comment form.
+handful of comments (the one way tests store a comment directly); `comment_form_data` a valid
+POST for the comment form (the one way tests build one); `submission` a comment as a reader
+sends it, and `post` one posted through the service and its moderation.
 """
 
 import datetime
 import itertools
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.urls import reverse
 from django_comments.models import Comment, CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from comments.discussion.forms import CommentForm
+from comments.discussion.services import comment_post
+from comments.discussion.submission import CommentSubmission
 
 # Depth of each successive comment, cycled: top-level comments, short exchanges and one thread
 # that goes as deep as the settings allow (clipped to what the tree and settings permit).
@@ -123,7 +129,8 @@ def make_discussion(article, count: int, *, commenters=(), likers=(), public=Tru
 
 
 def add_comment(article, text="A comment.", *, parent=None, user=None, public=True, **fields):
-    """One comment (or reply) saved the way xtd saves it: thread data computed by its save()."""
+    """One comment (or reply) saved the way xtd saves it: thread data computed by its save().
+    `fields` sets any other column (e.g. submit_date, user_url, is_removed)."""
     comment = XtdComment(
         content_type=ContentType.objects.get_for_model(article),
         object_pk=str(article.pk),
@@ -140,12 +147,55 @@ def add_comment(article, text="A comment.", *, parent=None, user=None, public=Tr
     return comment
 
 
-def comment_form_data(article, *, user=None, **fields) -> dict:
-    """A valid POST for the comment form: fresh security data plus a guest's details, with
-    `fields` overriding (e.g. comment=..., reply_to=...)."""
-    data = dict(CommentForm(article, user=user).initial)
+def comment_form_data(article, *, user=None, age: int = 0, **fields) -> dict:
+    """A valid POST for the comment form of `article`, as a page rendered `age` seconds ago
+    sends it: fresh security data plus a guest's details, with `fields` overriding (e.g.
+    comment=..., reply_to=...)."""
+    form = CommentForm(article, user=user)
+    data = dict(form.initial)
+    if age:
+        data["timestamp"] = str(int(time.time()) - age)
+        data["security_hash"] = form.initial_security_hash(int(data["timestamp"]))
     if user is None:
         data.update(name="Olena", email="olena@example.org", url="")
+    data["honeypot"] = ""
     data["comment"] = "Thanks for the report."
     data.update(fields)
     return data
+
+
+_addresses = itertools.count(1)
+
+
+def submission(article, **fields) -> CommentSubmission:
+    """A guest's comment on `article` as a person who took a minute to type it, from an
+    address of its own unless `ip_address` is given; `fields` override."""
+    n = next(_addresses)
+    values = {
+        "user": None,
+        "name": "Rita Reader",
+        "email": "rita@example.org",
+        "url": "",
+        "text": "A perfectly ordinary comment about the article.",
+        "ip_address": f"192.0.2.{n % 250 + 1}",
+        "user_agent": "Mozilla/5.0 (test)",
+        "rendered_at": time.time() - 60,
+    }
+    values.update(fields)
+    return CommentSubmission(article=article, **values)
+
+
+def post(article, **fields) -> XtdComment:
+    """Post `submission(article, **fields)` through the posting service (moderation
+    included); returns the stored comment."""
+    return comment_post(submission=submission(article, **fields)).comment
+
+
+def post_form(client, article, **fields) -> XtdComment:
+    """Send the comment form of `article` as a browser without JavaScript does (with
+    `comment_form_data(article, **fields)`); returns the comment it stored."""
+    response = client.post(
+        reverse("comments:post", args=[article.pk]), comment_form_data(article, **fields)
+    )
+    assert response.status_code == 302, response.content[:500]
+    return XtdComment.objects.latest("pk")

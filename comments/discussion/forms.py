@@ -9,7 +9,9 @@ from django.conf import settings
 from django_comments.forms import CommentForm as DjangoCommentForm
 
 from comments.discussion.selectors import is_comment_id, public_comments
+from comments.discussion.submission import CommentSubmission
 from comments.social.identity import commenter_name, social_profile_of
+from comments.web import client_ip
 
 # The fields django-comments checks for tampering and staleness.
 SECURITY_FIELDS = ("content_type", "object_pk", "timestamp", "security_hash")
@@ -98,13 +100,6 @@ class CommentForm(DjangoCommentForm):
         # autofilled the hidden field loses nothing (editors can mark it "not spam").
         return self.cleaned_data["honeypot"]
 
-    def screening(self) -> dict:
-        """What the spam checks need from the form: the honeypot and when it was rendered."""
-        return {
-            "honeypot": self.cleaned_data["honeypot"],
-            "rendered_at": self.cleaned_data["timestamp"],
-        }
-
     def clean_comment(self):
         text = super().clean_comment().strip()
         if not text:
@@ -127,10 +122,30 @@ class CommentForm(DjangoCommentForm):
             "url": self.cleaned_data["url"],
         }
 
+    def submission(self, request) -> CommentSubmission:
+        """The valid form's comment, with what the spam checks need from the request."""
+        return CommentSubmission(
+            article=self.article,
+            user=self.user,
+            **self.identity(),
+            text=self.cleaned_data["comment"],
+            parent=self.parent,
+            notify_comments=self.cleaned_data["notify_comments"],
+            notify_posts=self.cleaned_data["notify_posts"],
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", "")[:500],
+            referrer=request.headers.get("Referer", "")[:500],
+            honeypot=self.cleaned_data["honeypot"],
+            rendered_at=self.cleaned_data["timestamp"],
+        )
+
     def fresh_copy(self) -> "CommentForm":
-        """An unbound form carrying what the reader typed, with new security data."""
+        """An unbound form carrying what the reader typed, with new security data (marked
+        `stale`: the page tells the reader the form expired)."""
         keep = ("name", "email", "url", "comment", "reply_to", "remember")
         initial = {name: self.data.get(name, "") for name in keep if name in self.fields}
         initial["notify_comments"] = bool(self.data.get("notify_comments"))
         initial["notify_posts"] = bool(self.data.get("notify_posts"))
-        return CommentForm(self.article, user=self.user, initial=initial)
+        form = CommentForm(self.article, user=self.user, initial=initial)
+        form.stale = True
+        return form

@@ -76,6 +76,13 @@ def likeable_comment(comment_id) -> tuple[XtdComment, Article]:
     return comment, article
 
 
+def comment_url(comment: XtdComment, *, article: Article | None = None) -> str:
+    """Where a comment is read: its article's page, at the comment. `article` defaults to
+    the one `with_articles` set on the comment."""
+    article = article or comment.article
+    return f"{article.get_absolute_url()}#comment-{comment.pk}"
+
+
 @dataclass
 class CommentNode:
     """One comment as the page shows it, with what the flat template needs to nest it.

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
+from comments.discussion.submission import CommentSubmission, PostResult
 from comments.models import (
     CommentModeration,
     Subscription,
@@ -26,76 +27,45 @@ from comments.notifications.services import (
 logger = logging.getLogger(__name__)
 
 
-def comment_post(
-    *,
-    article,
-    user,
-    name: str,
-    email: str,
-    url: str,
-    text: str,
-    parent: XtdComment | None = None,
-    notify: bool = False,
-    notify_posts: bool = False,
-    ip_address: str | None = None,
-    user_agent: str = "",
-    referrer: str = "",
-    honeypot: str = "",
-    rendered_at: float | None = None,
-) -> XtdComment:
-    """Store a reader's comment (or reply) on `article`. Moderation decides whether it is
-    published at once; a held or spam comment is kept, never dropped. Raises
-    `CommentRejected` (nothing stored) for a form sent too soon after it was
-    rendered (`rendered_at`, its signed timestamp), a reader over the rate limit, or a
-    double post. `notify` follows the article's comments by email, `notify_posts` the blog's
-    new posts; a published comment is announced to the article's followers (in the
-    background)."""
-    user = user if user is not None and user.is_authenticated else None
-    decision = pipeline.comment_verdict(
-        article=article,
-        user=user,
-        name=name,
-        email=email,
-        url=url,
-        text=text,
-        ip_address=ip_address,
-        user_agent=user_agent,
-        honeypot=honeypot,
-        rendered_at=rendered_at,
-        referrer=referrer,
-        parent=parent,
-    )
+def comment_post(*, submission: CommentSubmission) -> PostResult:
+    """Store a reader's comment (or reply). Moderation decides whether it is published at
+    once; a held or spam comment is kept, never dropped. Raises `CommentRejected` (nothing
+    stored) for a form sent too soon after it was rendered, a reader over the rate limit,
+    or a double post. The submission's `notify_comments` follows the article's comments by
+    email, `notify_posts` the blog's new posts; a published comment is announced to the
+    article's followers (in the background). Returns the comment and the decision."""
+    decision = pipeline.comment_verdict(submission)
+    article, parent = submission.article, submission.parent
     comment = XtdComment(
         content_type=ContentType.objects.get_for_model(article),
         object_pk=str(article.pk),
         site_id=settings.SITE_ID,
-        user=user,
-        user_name=name[:50],
-        user_email=email,
-        user_url=url,
-        comment=text,
+        user=submission.user,
+        user_name=submission.name[:50],
+        user_email=submission.email,
+        user_url=submission.url,
+        comment=submission.text,
         submit_date=timezone.now(),
-        ip_address=ip_address,
+        ip_address=submission.ip_address,
         is_public=decision.is_public,
         parent_id=parent.pk if parent else 0,
-        followup=notify,
+        followup=submission.notify_comments,
     )
     # xtd saves in two steps (insert, then thread position): both or nothing.
     record = CommentModeration(
         status=STATUS_OF_VERDICT[decision.verdict],
         checked_at=timezone.now(),
-        user_agent=user_agent[:500],
-        referrer=referrer[:500],
+        user_agent=submission.user_agent[:500],
+        referrer=submission.referrer[:500],
     )
     record.set_reasons(decision.reasons)
     with transaction.atomic():
         comment.save()
         record.comment = comment
         record.save()
-    pipeline.rate_limit_count(ip_address=ip_address, email=email, user=user)
-    comment.decision = decision
-    _comment_followups(comment, article=article, user=user, notify_posts=notify_posts)
-    return comment
+    pipeline.rate_limit_count(submission)
+    _comment_followups(comment, submission=submission)
+    return PostResult(comment=comment, decision=decision)
 
 
 STATUS_OF_VERDICT = {
@@ -105,21 +75,21 @@ STATUS_OF_VERDICT = {
 }
 
 
-def _comment_followups(comment, *, article, user, notify_posts: bool) -> None:
+def _comment_followups(comment: XtdComment, *, submission: CommentSubmission) -> None:
     # Email is a side effect: whatever goes wrong here, the comment is stored and the
     # reader sees it posted; the error goes to the log.
     try:
         with transaction.atomic():
             kinds = [Subscription.Kind.COMMENTS] if comment.followup else []
-            kinds += [Subscription.Kind.POSTS] if notify_posts else []
+            kinds += [Subscription.Kind.POSTS] if submission.notify_posts else []
             if not comment.user_email:
                 kinds = []  # an account without an address: nowhere to send
             for kind in kinds:
                 subscription_create(
                     email=comment.user_email,
                     kind=kind,
-                    article=article,
-                    user=user,
+                    article=submission.article,
+                    user=submission.user,
                     request_confirmation=False,
                 )
             if kinds:

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from blog.models import Article
 from blog.pages import article_page_context
-from comments.discussion import services as discussion_services
 from comments.discussion.avatars import identicon_svg
 from comments.discussion.forms import CommentForm
 from comments.discussion.page import (
@@ -28,13 +27,14 @@ from comments.discussion.page import (
     remember_identity,
     reply_target,
 )
-from comments.discussion.selectors import CommentNode, likeable_comment
+from comments.discussion.selectors import CommentNode, comment_url, likeable_comment
+from comments.discussion.services import comment_post, like_count, like_toggle
 from comments.discussion.text import likes_label
 from comments.moderation.pipeline import CommentRejected, PostingTooFast
 from comments.social.identity import (
     social_profile_of,
 )
-from comments.web import client_ip, json_error, wants_json
+from comments.web import json_error, wants_json
 
 AVATAR_KEY = re.compile(r"[0-9a-f]{32}")
 
@@ -60,68 +60,67 @@ def post_comment(request, article_id):
         raise Http404("No such article.")
     form = CommentForm(article, user=request.user, data=request.POST)
     if not form.is_valid():
-        if form.is_stale:
-            # An expired or tampered form is no reason to lose what the reader typed.
-            form = form.fresh_copy()
-            form.stale = True
+        # An expired or tampered form is no reason to lose what the reader typed.
+        form = form.fresh_copy() if form.is_stale else form
         return _form_error_response(request, article, form)
-
-    identity = form.identity()
     try:
-        comment = discussion_services.comment_post(
-            article=article,
-            user=request.user,
-            text=form.cleaned_data["comment"],
-            parent=form.parent,
-            notify=form.cleaned_data["notify_comments"],
-            notify_posts=form.cleaned_data["notify_posts"],
-            ip_address=client_ip(request),
-            user_agent=request.headers.get("User-Agent", "")[:500],
-            referrer=request.headers.get("Referer", "")[:500],
-            **form.screening(),
-            **identity,
-        )
+        posted = comment_post(submission=form.submission(request))
     except CommentRejected as rejection:
-        form.rejection = rejection.message
-        response = _form_error_response(request, article, form, status=rejection.status)
-        if isinstance(rejection, PostingTooFast):
-            response["Retry-After"] = str(rejection.wait_seconds)
-        return response
+        return _rejection_response(request, article, form, rejection)
+    comment = posted.comment
     request.session[OWN_COMMENTS_SESSION_KEY] = [*own_comment_ids(request), comment.pk][-50:]
-    anchor = f"{article.get_absolute_url()}#comment-{comment.pk}"
-
     if wants_json(request):
-        profile = social_profile_of(request.user) if request.user.is_authenticated else None
-        node = CommentNode(
-            comment=comment,
-            avatar=profile.avatar_url if profile else "",
-            depth=comment.level,
-            like_count=0,
-            visible=True,
-            pending=not comment.is_public,
-            can_reply=comment.is_public and comment.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL,
-        )
-        response = JsonResponse(
-            {
-                "ok": True,
-                "id": comment.pk,
-                "parent": form.parent.pk if form.parent else None,
-                "url": anchor,
-                "pending": not comment.is_public,
-                "comment": render_to_string(
-                    "comments/_comment.html", {"node": node, "article": article}, request=request
-                ),
-                "form": comment_form_html(request, article, _next_form(request, article, form)),
-            }
-        )
+        response = _posted_json(request, article, form, comment)
     else:
-        response = redirect(anchor)
+        response = redirect(comment_url(comment, article=article))
     if not request.user.is_authenticated:
-        if form.cleaned_data.get("remember"):
-            remember_identity(response, request, identity)
-        else:
-            response.delete_cookie(REMEMBER_COOKIE)
+        _remember_guest(request, response, form)
     return response
+
+
+def _rejection_response(request, article, form, rejection: CommentRejected):
+    form.rejection = rejection.message
+    response = _form_error_response(request, article, form, status=rejection.status)
+    if isinstance(rejection, PostingTooFast):
+        response["Retry-After"] = str(rejection.wait_seconds)
+    return response
+
+
+def _posted_json(request, article, form, comment) -> JsonResponse:
+    """The new comment as the page's script inserts it, and the empty form for the next."""
+    profile = social_profile_of(request.user) if request.user.is_authenticated else None
+    node = CommentNode(
+        comment=comment,
+        avatar=profile.avatar_url if profile else "",
+        depth=comment.level,
+        like_count=0,
+        visible=True,
+        pending=not comment.is_public,
+        can_reply=comment.is_public and comment.level < settings.COMMENTS_XTD_MAX_THREAD_LEVEL,
+    )
+    html = render_to_string(
+        "comments/_comment.html", {"node": node, "article": article}, request=request
+    )
+    return JsonResponse(
+        {
+            "ok": True,
+            "id": comment.pk,
+            "parent": form.parent.pk if form.parent else None,
+            "url": comment_url(comment, article=article),
+            "pending": not comment.is_public,
+            "comment": html,
+            "form": comment_form_html(request, article, _next_form(request, article, form)),
+        }
+    )
+
+
+def _remember_guest(request, response, form) -> None:
+    """A guest who ticked "Save my name…" is remembered in a cookie; one who did not is
+    forgotten."""
+    if form.cleaned_data.get("remember"):
+        remember_identity(response, request, form.identity())
+    else:
+        response.delete_cookie(REMEMBER_COOKIE)
 
 
 def _next_form(request, article, posted: CommentForm) -> CommentForm:
@@ -141,16 +140,16 @@ def like_comment(request, comment_id):
         if wants_json(request):
             return json_error("This comment is not available any more.", 404)
         raise
-    anchor = f"{article.get_absolute_url()}#comment-{comment.pk}"
+    anchor = comment_url(comment, article=article)
     if not request.user.is_authenticated:
         to_login = redirect_to_login(anchor)
         if wants_json(request):
             return JsonResponse({"ok": False, "login": to_login["Location"]}, status=401)
         return to_login
-    liked = discussion_services.like_toggle(comment=comment, user=request.user)
+    liked = like_toggle(comment=comment, user=request.user)
     if not wants_json(request):
         return redirect(anchor)
-    count = discussion_services.like_count(comment)
+    count = like_count(comment)
     return JsonResponse({"ok": True, "liked": liked, "count": count, "label": likes_label(count)})
 
 

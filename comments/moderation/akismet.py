@@ -12,6 +12,7 @@ from django.conf import settings
 from django_comments_xtd.models import XtdComment
 
 from blog.models import Article
+from comments.discussion.submission import CommentSubmission
 from comments.moderation.reasons import Reason, Verdict
 
 logger = logging.getLogger(__name__)
@@ -33,19 +34,19 @@ def _akismet_config() -> akismet.Config:
     return akismet.Config(key=settings.AKISMET_API_KEY, url=settings.AKISMET_SITE_URL)
 
 
-def akismet_fields(
-    *, article, user, name, email, url, text, user_agent, referrer, is_reply
-) -> dict:
-    """The optional comment-check fields Akismet recommends, from what Wirepress knows."""
+def akismet_fields(submission: CommentSubmission) -> dict:
+    """The comment-check fields Akismet recommends, from what Wirepress knows."""
+    user = submission.user
     fields = {
-        "comment_type": "reply" if is_reply else "comment",
-        "comment_author": name,
-        "comment_author_email": email,
-        "comment_author_url": url,
-        "comment_content": text,
-        "permalink": settings.AKISMET_SITE_URL.rstrip("/") + article.get_absolute_url(),
-        "user_agent": user_agent,
-        "referrer": referrer,
+        "user_ip": submission.ip_address or "",
+        "comment_type": "reply" if submission.is_reply else "comment",
+        "comment_author": submission.name,
+        "comment_author_email": submission.email,
+        "comment_author_url": submission.url,
+        "comment_content": submission.text,
+        "permalink": settings.AKISMET_SITE_URL.rstrip("/") + submission.article.get_absolute_url(),
+        "user_agent": submission.user_agent,
+        "referrer": submission.referrer,
         "blog_lang": settings.LANGUAGE_CODE.split("-")[0],
         "blog_charset": "UTF-8",
     }
@@ -53,15 +54,18 @@ def akismet_fields(
         fields["user_role"] = "administrator"
     if settings.AKISMET_IS_TEST:
         fields["is_test"] = True
-    return {key: value for key, value in fields.items() if value not in ("", None)}
+    # Akismet requires the IP address, even empty; the other fields are optional.
+    return {
+        key: value for key, value in fields.items() if key == "user_ip" or value not in ("", None)
+    }
 
 
-def check_akismet(*, ip_address, **fields) -> Reason | None:
+def check_akismet(submission: CommentSubmission) -> Reason | None:
     """Ask Akismet. Spam (or blatant spam) → spam; an error or a timeout → hold."""
     try:
         with _akismet_http_client() as http:
             client = akismet.SyncClient(config=_akismet_config(), http_client=http)
-            answer = client.comment_check(user_ip=ip_address or "", **akismet_fields(**fields))
+            answer = client.comment_check(**akismet_fields(submission))
     except akismet.AkismetError as exc:
         logger.warning("Akismet check failed: %s", exc)
         return Reason("akismet_error", Verdict.HOLD, f"Akismet did not answer ({exc}); held")
@@ -77,27 +81,16 @@ def akismet_submit(comment: XtdComment, *, spam: bool) -> bool:
     the IP address is already cleared (Akismet requires it) or the call fails."""
     if not akismet_enabled() or not comment.ip_address:
         return False
-    moderation = getattr(comment, "moderation", None)
     article = Article.objects.filter(pk=comment.object_pk).first()
     if article is None:
         return False
-    fields = akismet_fields(
-        article=article,
-        user=comment.user,
-        name=comment.user_name,
-        email=comment.user_email,
-        url=comment.user_url,
-        text=comment.comment,
-        user_agent=moderation.user_agent if moderation else "",
-        referrer=moderation.referrer if moderation else "",
-        is_reply=comment.parent_id != comment.pk,
-    )
+    fields = akismet_fields(CommentSubmission.of_comment(comment, article=article))
     fields["comment_date_gmt"] = comment.submit_date.astimezone(UTC).isoformat()
     try:
         with _akismet_http_client() as http:
             client = akismet.SyncClient(config=_akismet_config(), http_client=http)
             send = client.submit_spam if spam else client.submit_ham
-            return send(user_ip=comment.ip_address, **fields)
+            return send(**fields)
     except akismet.AkismetError as exc:
         logger.warning("Akismet %s report failed: %s", "spam" if spam else "ham", exc)
         return False

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from comments.discussion.selectors import article_comments
+from comments.discussion.submission import CommentSubmission
 from comments.models import BlocklistEntry
 from comments.moderation.akismet import akismet_enabled, check_akismet
 from comments.moderation.checks import (
@@ -89,7 +90,8 @@ def check_timing(rendered_at: float | None) -> None:
         raise SentTooSoon(math.ceil(minimum - age))
 
 
-def _rate_subjects(*, ip_address, email, user) -> list[tuple[str, int]]:
+def _rate_subjects(submission: CommentSubmission) -> list[tuple[str, int]]:
+    ip_address, email, user = submission.ip_address, submission.email, submission.user
     subjects = []
     if ip_address:
         subjects.append((f"ip:{ip_address}", settings.COMMENTS_RATE_PER_IP))
@@ -113,12 +115,12 @@ def _recent_posts(key: str, now: float) -> list[float]:
     return [moment for moment in cache.get(key, []) if moment > now - window]
 
 
-def rate_limit_check(*, ip_address, email, user) -> None:
+def rate_limit_check(submission: CommentSubmission) -> None:
     """Refuse a comment when its IP address or author already posted the allowed number of
     comments within the window. Counts live in the shared cache (database or Redis), so the
     limit holds across workers."""
     now = time.time()
-    for subject, limit in _rate_subjects(ip_address=ip_address, email=email, user=user):
+    for subject, limit in _rate_subjects(submission):
         recent = _recent_posts(_rate_key(subject), now)
         if len(recent) >= limit:
             # The reader may post again when the oldest counted post leaves the window.
@@ -126,21 +128,25 @@ def rate_limit_check(*, ip_address, email, user) -> None:
             raise PostingTooFast(max(1, math.ceil(oldest + settings.COMMENTS_RATE_WINDOW - now)))
 
 
-def rate_limit_count(*, ip_address, email, user) -> None:
+def rate_limit_count(submission: CommentSubmission) -> None:
     """Count a stored comment against its IP address and author."""
     now = time.time()
-    for subject, limit in _rate_subjects(ip_address=ip_address, email=email, user=user):
+    for subject, limit in _rate_subjects(submission):
         key = _rate_key(subject)
         # Two workers counting at the same moment may lose one count: a limit, not a ledger.
         recent = _recent_posts(key, now)[-limit:] + [now]
         cache.set(key, recent, timeout=settings.COMMENTS_RATE_WINDOW + 5)
 
 
-def check_own_duplicate(*, article, user, email, text) -> None:
+def check_own_duplicate(submission: CommentSubmission) -> None:
     """Refuse the same text by the same person on the same article (a double post)."""
     if (
-        article_comments(article)
-        .filter(same_author(user=user, email=email), comment__iexact=text.strip(), is_removed=False)
+        article_comments(submission.article)
+        .filter(
+            same_author(user=submission.user, email=submission.email),
+            comment__iexact=submission.text.strip(),
+            is_removed=False,
+        )
         .exists()
     ):
         raise DuplicateComment()
@@ -149,43 +155,30 @@ def check_own_duplicate(*, article, user, email, text) -> None:
 # --- The pipeline --------------------------------------------------------------------------
 
 
-def comment_verdict(
-    *,
-    article,
-    user,
-    name,
-    email,
-    url,
-    text,
-    ip_address,
-    user_agent,
-    honeypot: str = "",
-    rendered_at: float | None = None,
-    referrer: str = "",
-    parent=None,
-) -> Decision:
+def comment_verdict(submission: CommentSubmission) -> Decision:
     """Decide what to do with a new comment, or raise `CommentRejected`. Without any check
     objecting it is published (WordPress's default for a site that does not hold first
     comments). Editors' own comments skip the checks."""
     decision = Decision()
+    user, name, email, text = submission.user, submission.name, submission.email, submission.text
     if user is not None and user.is_staff:
         return decision
 
-    honeypot_reason = check_honeypot(honeypot)
+    honeypot_reason = check_honeypot(submission.honeypot)
     if honeypot_reason:
         # Stored as spam without a word: a robot learns nothing from the answer.
         decision.add(honeypot_reason)
     else:
-        check_timing(rendered_at)
-    rate_limit_check(ip_address=ip_address, email=email, user=user)
-    check_own_duplicate(article=article, user=user, email=email, text=text)
+        check_timing(submission.rendered_at)
+    rate_limit_check(submission)
+    check_own_duplicate(submission)
 
     entries = list(BlocklistEntry.objects.all())
     checks = [
         check_blocked_commenter(user=user, email=email),
         check_link_markup(text),
         check_gibberish(text),
-        *check_blocklist(name=name, email=email, url=url, text=text, entries=entries),
+        *check_blocklist(name=name, email=email, url=submission.url, text=text, entries=entries),
         check_links(text),
         check_flood(user=user, email=email, text=text),
         check_first_comment(user=user, name=name, email=email),
@@ -195,18 +188,7 @@ def comment_verdict(
             decision.add(reason)
 
     if akismet_enabled() and decision.verdict != Verdict.SPAM:
-        reason = check_akismet(
-            ip_address=ip_address,
-            article=article,
-            user=user,
-            name=name,
-            email=email,
-            url=url,
-            text=text,
-            user_agent=user_agent,
-            referrer=referrer,
-            is_reply=parent is not None,
-        )
+        reason = check_akismet(submission)
         if reason is not None:
             decision.add(reason)
     return decision

@@ -4,8 +4,8 @@ loopback: with a popup, without JavaScript, denied, and logging out again."""
 import pytest
 from playwright.sync_api import expect
 
-from comments.discussion.services import comment_post
 from tests.browser.conftest import OIDC_NAME
+from tests.factories import post
 
 pytestmark = pytest.mark.browser
 
@@ -14,9 +14,7 @@ TEXT = "I typed this before logging in, and it is still here."
 
 @pytest.fixture
 def discussed(article):
-    comment_post(
-        article=article, user=None, name="Foccusser", email="f@example.org", url="", text="First!"
-    )
+    post(article, name="Foccusser", email="f@example.org", text="First!")
     return article
 
 

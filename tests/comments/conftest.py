@@ -1,4 +1,4 @@
-"""Fixtures for the discussion: comment form data, followers, links found in emails;
+"""Fixtures for the discussion: followers, links found in emails;
 logging in to comment: configured providers and the provider round trip."""
 
 import time
@@ -11,8 +11,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.discussion.forms import CommentForm
 from comments.models import Subscription
+from comments.moderation import pipeline
+from comments.moderation.reasons import Decision, Reason, Verdict
 
 GOOGLE_ID = "google-client-id.apps.googleusercontent.com"
 
@@ -80,31 +81,6 @@ def google_id_token(**claims):
 
 
 @pytest.fixture
-def comment_data():
-    """POST data for the comment form of `article`, as a freshly rendered page has it."""
-
-    def data(article, **fields):
-        form = CommentForm(article)
-        values = {
-            key: form.initial[key]
-            for key in ("content_type", "object_pk", "timestamp", "security_hash")
-        }
-        values.update(
-            {
-                "name": "Guest",
-                "email": "guest@example.org",
-                "url": "",
-                "honeypot": "",
-                "comment": "Hi",
-            }
-        )
-        values.update(fields)
-        return values
-
-    return data
-
-
-@pytest.fixture
 def follower(db):
     """A confirmed subscription (article given: its comments; none: the blog's posts)."""
 
@@ -115,3 +91,21 @@ def follower(db):
         return Subscription.objects.create(email=email, kind=kind, article=article, **defaults)
 
     return make
+
+
+@pytest.fixture
+def moderation_decides(monkeypatch):
+    """moderation_decides(Verdict.HOLD): moderation gives that verdict to every new comment
+    (as the spam checks would to a suspicious one)."""
+
+    def decide(verdict: Verdict) -> None:
+        decision = Decision(verdict, [Reason("test", verdict, f"{verdict} by the test")])
+        monkeypatch.setattr(pipeline, "comment_verdict", lambda submission: decision)
+
+    return decide
+
+
+@pytest.fixture
+def hold_everything(moderation_decides):
+    """Moderation holds every new comment."""
+    moderation_decides(Verdict.HOLD)

@@ -8,7 +8,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django_comments_xtd.models import XtdComment
 
 from comments.models import BlockedCommenter, BlocklistEntry, CommentModeration
-from tests.comments.factories import post
+from tests.factories import post
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 import respx
 
 from comments.moderation.actions import comment_mark_ham, comment_mark_spam
-from tests.comments.factories import post
+from tests.factories import post
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from django_tasks import default_task_backend
 from comments.models import Delivery, Mailing, Subscription
 from comments.notifications import mailer
 from tests.comments.emails import subject
+from tests.factories import comment_form_data, post_form
 
 
 @pytest.fixture
@@ -40,20 +41,12 @@ def queued_tasks(settings):
     return Queue()
 
 
-def post_comment(client, article, comment_data, **fields):
-    response = client.post(f"/comments/post/{article.pk}/", comment_data(article, **fields))
-    assert response.status_code == 302
-    return XtdComment.objects.latest("pk")
-
-
-def test_a_comment_posted_while_smtp_is_down_is_stored_and_shown(
-    client, smtp, article, follower, comment_data
-):
+def test_a_comment_posted_while_smtp_is_down_is_stored_and_shown(client, smtp, article, follower):
     follower("ann@example.org", article)
     smtp.stop()
 
     response = client.post(
-        f"/comments/post/{article.pk}/", comment_data(article, comment="Still here")
+        f"/comments/post/{article.pk}/", comment_form_data(article, comment="Still here")
     )
 
     comment = XtdComment.objects.get()
@@ -68,12 +61,12 @@ def test_a_comment_posted_while_smtp_is_down_is_stored_and_shown(
 
 
 def test_smtp_down_is_retried_with_backoff_then_delivered_when_it_comes_back(
-    client, smtp, article, follower, comment_data, queued_tasks
+    client, smtp, article, follower, queued_tasks
 ):
     for name in ("ann", "bea", "cid"):
         follower(f"{name}@example.org", article)
     smtp.stop()
-    post_comment(client, article, comment_data, comment="Lost? No.")
+    post_form(client, article, comment="Lost? No.")
     (first,) = queued_tasks.ready()
 
     started = timezone.now()
@@ -108,7 +101,7 @@ def test_smtp_down_is_retried_with_backoff_then_delivered_when_it_comes_back(
 
 
 def test_a_silent_server_times_out_and_is_retried(
-    client, settings, article, follower, comment_data, queued_tasks
+    client, settings, article, follower, queued_tasks
 ):
     # Accepts connections but never greets: the SMTP client must give up, not hang.
     silent = socket.socket()
@@ -119,7 +112,7 @@ def test_a_silent_server_times_out_and_is_retried(
     settings.EMAIL_TIMEOUT = 0.5
     follower("ann@example.org", article)
     try:
-        post_comment(client, article, comment_data)
+        post_form(client, article)
         outcome = queued_tasks.run(queued_tasks.ready()[0])
     finally:
         silent.close()
@@ -130,14 +123,14 @@ def test_a_silent_server_times_out_and_is_retried(
 
 
 def test_a_hard_bounce_marks_the_address_and_it_is_skipped_next_time(
-    client, smtp, article, follower, comment_data
+    client, smtp, article, follower
 ):
     follower("ann@example.org", article)
     follower("gone@example.org", article)
     also_gone = follower("gone@example.org")  # the same address, following new posts
     smtp.refuse["gone@example.org"] = "550 5.1.1 No such user"
 
-    post_comment(client, article, comment_data, comment="One")
+    post_form(client, article, comment="One")
 
     assert [m["To"] for m in smtp.messages] == ["ann@example.org"]
     bounce = Delivery.objects.get(subscription__email="gone@example.org")
@@ -149,7 +142,7 @@ def test_a_hard_bounce_marks_the_address_and_it_is_skipped_next_time(
     assert not Subscription.objects.active().filter(email="gone@example.org").exists()
 
     del smtp.refuse["gone@example.org"]
-    post_comment(client, article, comment_data, comment="Two")
+    post_form(client, article, comment="Two")
 
     assert [m["To"] for m in smtp.messages] == ["ann@example.org", "ann@example.org"]
     assert not Delivery.objects.filter(
@@ -158,12 +151,12 @@ def test_a_hard_bounce_marks_the_address_and_it_is_skipped_next_time(
 
 
 def test_a_temporary_refusal_is_retried_without_resending_to_the_others(
-    client, smtp, article, follower, comment_data, queued_tasks
+    client, smtp, article, follower, queued_tasks
 ):
     follower("ann@example.org", article)
     follower("busy@example.org", article)
     smtp.refuse["busy@example.org"] = "450 4.2.1 Mailbox busy, try later"
-    post_comment(client, article, comment_data)
+    post_form(client, article)
 
     outcome = queued_tasks.run(queued_tasks.ready()[0])
 
@@ -181,12 +174,12 @@ def test_a_temporary_refusal_is_retried_without_resending_to_the_others(
 
 
 def test_it_gives_up_after_the_last_attempt_and_records_the_failure(
-    client, smtp, settings, article, follower, comment_data, queued_tasks
+    client, smtp, settings, article, follower, queued_tasks
 ):
     settings.NOTIFICATIONS_MAX_ATTEMPTS = 2
     follower("ann@example.org", article)
     smtp.stop()
-    post_comment(client, article, comment_data)
+    post_form(client, article)
 
     queued_tasks.run(queued_tasks.ready()[0])
     outcome = queued_tasks.run(queued_tasks.waiting()[0])
@@ -249,10 +242,10 @@ def test_a_mailing_held_by_another_run_is_left_alone(smtp, make_article, followe
 
 
 def test_a_lost_task_is_queued_again_by_the_periodic_command(
-    client, smtp, article, follower, comment_data, queued_tasks
+    client, smtp, article, follower, queued_tasks
 ):
     follower("ann@example.org", article)
-    post_comment(client, article, comment_data)
+    post_form(client, article)
     default_task_backend.clear()  # the queue is lost (e.g. cleared by hand)
     Mailing.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=30))
 

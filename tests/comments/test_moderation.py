@@ -5,24 +5,27 @@ import time
 import pytest
 from django.utils import timezone
 
+from comments.discussion.services import comment_post
 from comments.models import BlockedCommenter, BlocklistEntry, CommentModeration
 from comments.moderation.actions import comment_approve, comment_mark_spam
 from comments.moderation.checks import check_gibberish, check_links
 from comments.moderation.pipeline import DuplicateComment, PostingTooFast, SentTooSoon
 from comments.moderation.reasons import Verdict
-from tests.comments.factories import post
+from tests.factories import post, submission
 
 pytestmark = pytest.mark.django_db
 
 
 def checks_of(comment) -> set[str]:
-    return {reason.check for reason in comment.decision.reasons}
+    return {reason["check"] for reason in comment.moderation.reasons}
 
 
 def test_an_ordinary_comment_is_published_with_no_reasons(article):
-    comment = post(article)
+    posted = comment_post(submission=submission(article))
+    comment = posted.comment
     assert comment.is_public
-    assert comment.decision.verdict == Verdict.PUBLISH
+    assert posted.published
+    assert posted.decision.verdict == Verdict.PUBLISH
     assert comment.moderation.status == CommentModeration.Status.PUBLISHED
     assert comment.moderation.reasons == []
 

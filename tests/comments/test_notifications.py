@@ -4,22 +4,15 @@ both parts, headers, and the links in it followed with the test client."""
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from django_comments_xtd.models import XtdComment
 
 from comments.models import Mailing, Subscription
-from comments.moderation import pipeline
-from comments.moderation.reasons import Decision, Reason, Verdict
+from comments.moderation.reasons import Verdict
 from tests.comments.emails import header_url, links, parts, subject
-
-
-def post_comment(client, article, comment_data, **fields):
-    response = client.post(f"/comments/post/{article.pk}/", comment_data(article, **fields))
-    assert response.status_code == 302, response.content[:500]
-    return XtdComment.objects.latest("pk")
+from tests.factories import post_form
 
 
 def test_a_published_comment_emails_the_articles_followers(
-    client, smtp, article, make_article, follower, comment_data
+    client, smtp, article, make_article, follower
 ):
     follower("ann@example.org", article)
     follower("pending@example.org", article, confirmed_at=None)
@@ -28,10 +21,9 @@ def test_a_published_comment_emails_the_articles_followers(
     follower("posts-only@example.org")
     follower("boris@example.org", article)  # the commenter: not told about their own comment
 
-    comment = post_comment(
+    comment = post_form(
         client,
         article,
-        comment_data,
         name="Boris",
         email="Boris@Example.org",
         comment="NATO & Russia <b>talk</b> again.",
@@ -52,11 +44,9 @@ def test_a_published_comment_emails_the_articles_followers(
     assert "Wirepress" in html
 
 
-def test_every_email_carries_one_click_unsubscribe_headers(
-    client, smtp, article, follower, comment_data
-):
+def test_every_email_carries_one_click_unsubscribe_headers(client, smtp, article, follower):
     subscription = follower("ann@example.org", article)
-    post_comment(client, article, comment_data)
+    post_form(client, article)
 
     message = smtp.messages[0]
     assert message["List-Unsubscribe"].strip() == (
@@ -65,9 +55,9 @@ def test_every_email_carries_one_click_unsubscribe_headers(
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_the_links_in_a_comment_email_work(client, smtp, article, follower, comment_data):
+def test_the_links_in_a_comment_email_work(client, smtp, article, follower):
     follower("ann@example.org", article)
-    comment = post_comment(client, article, comment_data, comment="First reply")
+    comment = post_form(client, article, comment="First reply")
     found = links(smtp.messages[0])
 
     page = client.get(found["comment"].split("#")[0])
@@ -85,17 +75,17 @@ def test_the_links_in_a_comment_email_work(client, smtp, article, follower, comm
     stopped = client.post(found["stop"])
     assert "Notifications stopped" in stopped.content.decode()
 
-    post_comment(client, article, comment_data, comment="Second reply")
+    post_form(client, article, comment="Second reply")
     assert len(smtp.messages) == 1
 
 
 def test_the_one_click_header_unsubscribes_without_a_session_or_csrf_token(
-    smtp, article, follower, comment_data, client
+    smtp, article, follower, client
 ):
     from django.test import Client
 
     follower("ann@example.org", article)
-    post_comment(client, article, comment_data)
+    post_form(client, article)
     mail_provider = Client(enforce_csrf_checks=True)
 
     response = mail_provider.post(
@@ -106,17 +96,16 @@ def test_the_one_click_header_unsubscribes_without_a_session_or_csrf_token(
 
     assert response.status_code == 200
     assert Subscription.objects.get(email="ann@example.org").unsubscribed_at is not None
-    post_comment(client, article, comment_data, comment="Nobody hears this")
+    post_form(client, article, comment="Nobody hears this")
     assert len(smtp.messages) == 1
 
 
 def test_a_guest_who_ticks_both_boxes_gets_one_confirmation_email_and_nothing_else(
-    client, smtp, article, make_article, comment_data
+    client, smtp, article, make_article
 ):
-    post_comment(
+    post_form(
         client,
         article,
-        comment_data,
         email="carla@example.org",
         notify_comments="on",
         notify_posts="on",
@@ -133,19 +122,18 @@ def test_a_guest_who_ticks_both_boxes_gets_one_confirmation_email_and_nothing_el
     assert not Subscription.objects.active().exists()
 
     # Not confirmed yet: a new comment and a new post email nobody.
-    post_comment(client, article, comment_data, email="dan@example.org", comment="Hello")
+    post_form(client, article, email="dan@example.org", comment="Hello")
     make_article(published_at=timezone.now())
     call_command("send_notifications")
     assert len(smtp.messages) == 1
 
 
 def test_the_confirmation_link_asks_then_confirms_everything_the_email_listed(
-    client, smtp, article, make_article, comment_data
+    client, smtp, article, make_article
 ):
-    post_comment(
+    post_form(
         client,
         article,
-        comment_data,
         email="carla@example.org",
         notify_comments="on",
         notify_posts="on",
@@ -166,7 +154,7 @@ def test_the_confirmation_link_asks_then_confirms_everything_the_email_listed(
     assert "Subscription confirmed" in done.content.decode()
     assert Subscription.objects.active().filter(email="carla@example.org").count() == 2
 
-    post_comment(client, article, comment_data, email="dan@example.org", comment="Hello Carla")
+    post_form(client, article, email="dan@example.org", comment="Hello Carla")
     new = make_article(title="Fresh news", published_at=timezone.now())
     call_command("send_notifications")
     subjects = [subject(m) for m in smtp.to("carla@example.org")]
@@ -177,15 +165,11 @@ def test_the_confirmation_link_asks_then_confirms_everything_the_email_listed(
 
 
 def test_a_held_comment_notifies_nobody_until_an_editor_approves_it(
-    client, admin_client, smtp, article, follower, comment_data, monkeypatch
+    client, admin_client, smtp, article, follower, moderation_decides
 ):
     follower("ann@example.org", article)
-    monkeypatch.setattr(
-        pipeline,
-        "comment_verdict",
-        lambda **kwargs: Decision(Verdict.HOLD, [Reason("test", Verdict.HOLD, "held by the test")]),
-    )
-    comment = post_comment(client, article, comment_data, comment="Held for now")
+    moderation_decides(Verdict.HOLD)
+    comment = post_form(client, article, comment="Held for now")
     assert not comment.is_public
     assert smtp.messages == []
 
@@ -202,14 +186,10 @@ def test_a_held_comment_notifies_nobody_until_an_editor_approves_it(
     assert "Held for now" in parts(smtp.messages[0])[0]
 
 
-def test_a_spam_comment_never_notifies(client, smtp, article, follower, comment_data, monkeypatch):
+def test_a_spam_comment_never_notifies(client, smtp, article, follower, moderation_decides):
     follower("ann@example.org", article)
-    monkeypatch.setattr(
-        pipeline,
-        "comment_verdict",
-        lambda **kwargs: Decision(Verdict.SPAM, [Reason("test", Verdict.SPAM, "spam by the test")]),
-    )
-    post_comment(client, article, comment_data, comment="Buy now")
+    moderation_decides(Verdict.SPAM)
+    post_form(client, article, comment="Buy now")
     call_command("send_notifications")
     assert smtp.messages == []
     assert not Mailing.objects.exists()
@@ -275,7 +255,7 @@ def test_drafts_and_backdated_imports_are_not_announced(smtp, follower, make_art
 
 @pytest.mark.parametrize("verified", [True, False])
 def test_a_signed_in_reader_follows_a_discussion_without_commenting(
-    client, smtp, reader, article, comment_data, verified
+    client, smtp, reader, article, verified
 ):
     from allauth.account.models import EmailAddress
 
@@ -297,7 +277,7 @@ def test_a_signed_in_reader_follows_a_discussion_without_commenting(
 
     assert "You follow this discussion" in client.get(article.get_absolute_url()).content.decode()
     client.logout()
-    post_comment(client, article, comment_data, comment="Anyone there?")
+    post_form(client, article, comment="Anyone there?")
     assert [m["To"] for m in smtp.messages] == ["reader@example.org"]
 
 
@@ -311,12 +291,12 @@ def test_a_title_with_a_line_break_still_makes_a_valid_subject(smtp, follower, m
 
 
 def test_editors_see_mailings_deliveries_and_subscriptions(
-    admin_client, smtp, article, follower, comment_data, client
+    admin_client, smtp, article, follower, client
 ):
     follower("ann@example.org", article)
     follower("gone@example.org", article)
     smtp.refuse["gone@example.org"] = "550 5.1.1 No such user"
-    post_comment(client, article, comment_data)
+    post_form(client, article)
     mailing = Mailing.objects.get()
 
     listing = admin_client.get("/admin/comments/mailing/")
@@ -329,14 +309,12 @@ def test_editors_see_mailings_deliveries_and_subscriptions(
     assert "gone@example.org" in subscriptions
 
 
-def test_an_account_without_an_address_can_tick_notify_without_harm(
-    client, smtp, reader, article, comment_data
-):
+def test_an_account_without_an_address_can_tick_notify_without_harm(client, smtp, reader, article):
     reader.email = ""
     reader.save()
     client.force_login(reader)
 
-    comment = post_comment(client, article, comment_data, notify_comments="on", notify_posts="on")
+    comment = post_form(client, article, notify_comments="on", notify_posts="on")
 
     assert comment.is_public
     assert not Subscription.objects.exists()

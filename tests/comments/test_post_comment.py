@@ -10,8 +10,6 @@ from django_comments_xtd.models import XtdComment
 from blog.models import Article
 from comments.discussion.forms import CommentForm
 from comments.discussion.page import REMEMBER_COOKIE
-from comments.moderation import pipeline
-from comments.moderation.reasons import Decision, Reason, Verdict
 from tests.comments.helpers import (
     comment_item,
     form_values,
@@ -24,19 +22,6 @@ from tests.comments.helpers import (
 from tests.factories import add_comment, comment_form_data
 
 FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
-
-
-@pytest.fixture
-def hold_everything(monkeypatch):
-    """Moderation holds every new comment (as the spam checks will for suspicious ones)."""
-    monkeypatch.setattr(
-        pipeline,
-        "comment_verdict",
-        lambda **_: Decision(
-            Verdict.HOLD,
-            [Reason("test", Verdict.HOLD, "held by the test")],
-        ),
-    )
 
 
 def test_a_guest_comment_is_published_and_the_guest_lands_on_it(client, article):

@@ -4,7 +4,7 @@ import pytest
 from django_comments_xtd.models import XtdComment
 
 from blog.services import article_like_toggle
-from tests.comments.factories import form_data
+from tests.factories import comment_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_a_form_sent_instantly_is_refused_with_a_clear_message_and_the_text_kept
     client, article, settings
 ):
     settings.COMMENTS_MIN_SUBMIT_SECONDS = 3
-    data = form_data(article, age=0, comment="Typed by a very fast robot.")
+    data = comment_form_data(article, age=0, comment="Typed by a very fast robot.")
     response = client.post(url(article), data)
     assert response.status_code == 400
     page = response.content.decode()
@@ -30,7 +30,7 @@ def test_a_form_sent_instantly_is_refused_with_a_clear_message_and_the_text_kept
 
 def test_a_form_sent_after_the_minimum_is_posted(client, article, settings):
     settings.COMMENTS_MIN_SUBMIT_SECONDS = 3
-    response = client.post(url(article), form_data(article, age=5))
+    response = client.post(url(article), comment_form_data(article, age=5))
     assert response.status_code == 302
     assert XtdComment.objects.get().is_public
 
@@ -39,8 +39,10 @@ def test_over_the_rate_limit_the_reader_is_told_to_wait_and_keeps_the_text(
     client, article, settings
 ):
     settings.COMMENTS_RATE_PER_AUTHOR = 1
-    client.post(url(article), form_data(article, comment="First."))
-    response = client.post(url(article), form_data(article, comment="Second, typed in a rush."))
+    client.post(url(article), comment_form_data(article, comment="First."))
+    response = client.post(
+        url(article), comment_form_data(article, comment="Second, typed in a rush.")
+    )
     assert response.status_code == 429
     wait = int(response["Retry-After"])
     page = response.content.decode()
@@ -51,8 +53,8 @@ def test_over_the_rate_limit_the_reader_is_told_to_wait_and_keeps_the_text(
 
 def test_the_script_gets_the_refusal_as_json_with_the_form(client, article, settings):
     settings.COMMENTS_RATE_PER_AUTHOR = 1
-    client.post(url(article), form_data(article, comment="First."), **FETCH)
-    response = client.post(url(article), form_data(article, comment="Again!"), **FETCH)
+    client.post(url(article), comment_form_data(article, comment="First."), **FETCH)
+    response = client.post(url(article), comment_form_data(article, comment="Again!"), **FETCH)
     assert response.status_code == 429
     body = response.json()
     assert body["ok"] is False
@@ -61,15 +63,15 @@ def test_the_script_gets_the_refusal_as_json_with_the_form(client, article, sett
 
 
 def test_a_double_post_is_refused_as_a_duplicate(client, article):
-    client.post(url(article), form_data(article, comment="Same words."))
-    response = client.post(url(article), form_data(article, comment="Same words."))
+    client.post(url(article), comment_form_data(article, comment="Same words."))
+    response = client.post(url(article), comment_form_data(article, comment="Same words."))
     assert response.status_code == 400
     assert "already said that" in response.content.decode()
     assert XtdComment.objects.count() == 1
 
 
 def test_a_filled_honeypot_is_stored_as_spam_without_telling_the_robot(client, article):
-    response = client.post(url(article), form_data(article, honeypot="http://x.example"))
+    response = client.post(url(article), comment_form_data(article, honeypot="http://x.example"))
     assert response.status_code == 302
     comment = XtdComment.objects.get()
     assert not comment.is_public
@@ -80,7 +82,7 @@ def test_the_ip_address_comes_from_the_proxy_when_behind_one(client, article, se
     settings.BEHIND_PROXY = True
     client.post(
         url(article),
-        form_data(article),
+        comment_form_data(article),
         HTTP_X_FORWARDED_FOR="10.0.0.1, 203.0.113.50",
     )
     assert XtdComment.objects.get().ip_address == "203.0.113.50"
@@ -88,12 +90,12 @@ def test_the_ip_address_comes_from_the_proxy_when_behind_one(client, article, se
 
 def test_a_garbled_forwarded_address_falls_back_to_the_connection(client, article, settings):
     settings.BEHIND_PROXY = True
-    client.post(url(article), form_data(article), HTTP_X_FORWARDED_FOR="<script>")
+    client.post(url(article), comment_form_data(article), HTTP_X_FORWARDED_FOR="<script>")
     assert XtdComment.objects.get().ip_address == "127.0.0.1"
 
 
 def test_without_a_proxy_forwarded_addresses_are_ignored(client, article):
-    client.post(url(article), form_data(article), HTTP_X_FORWARDED_FOR="203.0.113.50")
+    client.post(url(article), comment_form_data(article), HTTP_X_FORWARDED_FOR="203.0.113.50")
     assert XtdComment.objects.get().ip_address == "127.0.0.1"
 
 
@@ -128,8 +130,8 @@ def test_a_refused_post_without_javascript_keeps_the_storys_likes_and_related_st
     article_like_toggle(article=article, user=reader)
     related = make_article(title="Another story from the same agency")
     if first:
-        client.post(url(article), form_data(article, **first))
-    response = client.post(url(article), form_data(article, **refused))
+        client.post(url(article), comment_form_data(article, **first))
+    response = client.post(url(article), comment_form_data(article, **refused))
     assert response.status_code == 400
     page = response.content.decode()
     assert message in page

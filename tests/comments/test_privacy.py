@@ -13,7 +13,7 @@ from django_comments_xtd.models import XtdComment
 from comments.models import CommentModeration, CommentReport, DataRequest
 from comments.moderation.actions import comment_mark_spam, comment_report
 from comments.privacy.data import data_erase, data_export
-from tests.comments.factories import post
+from tests.factories import post
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from comments.models import CommentReport
 from comments.moderation.actions import comment_approve
-from tests.comments.factories import post
+from tests.factories import post
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from comments.discussion.services import comment_post
 from comments.models import SocialProfile
+from tests.factories import post
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +22,11 @@ def discuss(article, count):
                 provider_name="X",
                 avatar_url=f"https://pbs.twimg.com/{n}.jpg",
             )
-        comment_post(
-            article=article,
+        post(
+            article,
             user=user,
             name=f"Reader {n}",
             email="" if user else f"guest{n}@example.org",
-            url="",
             text=f"Comment {n}",
         )
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from blog.settings import social_app
 from comments.models import SocialProfile
 from tests.comments.conftest import start_login
+from tests.factories import post
 
 pytestmark = pytest.mark.django_db
 
@@ -165,11 +166,7 @@ def test_a_local_account_login_keeps_the_draft_and_comes_back_to_the_form(client
 
 
 def test_a_reply_in_progress_is_still_a_reply_after_logging_in(client, article, providers):
-    from comments.discussion.services import comment_post
-
-    parent = comment_post(
-        article=article, user=None, name="Foccusser", email="f@example.org", url="", text="First"
-    )
+    parent = post(article, name="Foccusser", email="f@example.org", text="First")
 
     start_login(client, article, "google", comment="My reply", reply_to=str(parent.pk))
     client.post(reverse("comments:login", args=[article.pk]), {"provider": "nothing"})
