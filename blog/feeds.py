@@ -15,7 +15,7 @@ from django.utils.html import linebreaks
 
 from blog.models import Article, Category, Source
 from blog.sanitize import sanitize_article_html
-from blog.selectors import article_comments, comment_url, site_comments, with_articles
+from comments.discussion.selectors import comment_url, public_comments, site_comments, with_articles
 
 
 class ArticlesFeed(Feed):
@@ -153,7 +153,8 @@ class ArticleCommentsFeed(CommentsFeed):
         return f"The discussion of “{article.title}” on {settings.SITE_NAME}"
 
     def items(self, article):
-        comments = list(article_comments(article).reverse()[: settings.FEED_ITEMS])
+        newest = public_comments(article).order_by("-submit_date", "-pk")
+        comments = list(newest[: settings.FEED_ITEMS])
         for comment in comments:
             comment.article = article
         return comments

@@ -3,9 +3,20 @@ stories, and the discussion under it. Used by the article view and by the commen
 shows the page again when a comment is refused without JavaScript, so both show the same
 page."""
 
+from django.http import Http404
+
 from blog.models import Article
 from blog.selectors import article_likes_summary, related_articles
 from comments.discussion.page import article_discussion
+
+
+def published_article_or_404(pk) -> Article:
+    """The published article `pk`, or a 404: readers like, comment on, log in from and
+    follow published articles only."""
+    article = Article.objects.published().filter(pk=pk).first()
+    if article is None:
+        raise Http404("No such article.")
+    return article
 
 
 def article_page_context(request, article: Article, *, form=None) -> dict:

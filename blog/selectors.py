@@ -1,4 +1,5 @@
-"""Reads for the reader's side: likes, public comments, and the sidebar widgets.
+"""Reads for the reader's side: likes, related stories, and the sidebar widgets (comment reads
+live in comments.discussion.selectors).
 
 Each function issues a small, fixed number of queries; the sidebar is computed once per
 WIDGETS_CACHE_SECONDS and kept in the shared cache as plain values.
@@ -8,12 +9,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BigIntegerField, CharField, Count, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django_comments_xtd.models import XtdComment
 
 from blog.models import Article, ArticleLike, Category
+from comments.discussion.selectors import (
+    comment_url,
+    public_article_comments,
+    site_comments,
+    with_articles,
+)
 
 LIKERS_SHOWN = 12
 RELATED_ARTICLES = 3
@@ -72,50 +78,6 @@ def related_articles(*, article: Article, limit: int = RELATED_ARTICLES) -> list
     return related
 
 
-def article_comments(article: Article) -> QuerySet[XtdComment]:
-    """The public comments of one article, oldest first."""
-    return XtdComment.norel_objects.filter(
-        content_type__app_label="blog",
-        content_type__model="article",
-        object_pk=str(article.pk),
-        is_public=True,
-        is_removed=False,
-    ).order_by("submit_date", "pk")
-
-
-def _public_article_comments() -> QuerySet[XtdComment]:
-    return XtdComment.norel_objects.filter(
-        content_type__app_label="blog",
-        content_type__model="article",
-        is_public=True,
-        is_removed=False,
-    )
-
-
-def site_comments() -> QuerySet[XtdComment]:
-    """The public comments of all published articles, newest first."""
-    published = (
-        Article.objects.published().annotate(pk_text=Cast("pk", CharField())).values("pk_text")
-    )
-    return (
-        _public_article_comments().filter(object_pk__in=published).order_by("-submit_date", "-pk")
-    )
-
-
-def with_articles(comments) -> list[XtdComment]:
-    """`comments` as a list, each with its `.article` set, in one query for all of them."""
-    comments = list(comments)
-    pks = {int(comment.object_pk) for comment in comments}
-    articles = Article.objects.in_bulk(pks) if pks else {}
-    for comment in comments:
-        comment.article = articles.get(int(comment.object_pk))
-    return [comment for comment in comments if comment.article is not None]
-
-
-def comment_url(comment: XtdComment) -> str:
-    return f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
-
-
 def popular_articles(limit: int = POPULAR_ARTICLES) -> list[Article]:
     """Published articles readers engaged with most (likes plus public comments), most
     first. Two queries whatever the size of the site: the comment counts, grouped; then the
@@ -124,7 +86,7 @@ def popular_articles(limit: int = POPULAR_ARTICLES) -> list[Article]:
     A correlated count per article would be one query, but SQLite then scans the comments
     table once per article (it picks the content-type index): seconds at a few thousand."""
     # Comments of unpublished articles are counted too: the candidates leave them out.
-    comments = _public_article_comments()
+    comments = public_article_comments()
     comment_counts = dict(
         comments.values("object_pk").annotate(count=Count("pk")).values_list("object_pk", "count")
     )

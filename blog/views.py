@@ -12,7 +12,7 @@ from django.views.generic import ListView, MonthArchiveView
 
 from blog.forms import SearchForm
 from blog.models import Article, Category, Source, Tag
-from blog.pages import article_page_context
+from blog.pages import article_page_context, published_article_or_404
 from blog.search import articles_search
 from blog.selectors import article_likes_summary
 from blog.services import article_like_toggle
@@ -109,7 +109,7 @@ class SearchView(ListView):
 @require_POST
 def article_like(request, pk):
     """Like an article, or take the like back. Guests are sent to log in first."""
-    article = get_object_or_404(Article.objects.published(), pk=pk)
+    article = published_article_or_404(pk)
     if not request.user.is_authenticated:
         return redirect_to_login(
             f"{article.get_absolute_url()}#likes", login_url=reverse("account_login")

@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django_comments.forms import CommentForm as DjangoCommentForm
 
-from comments.discussion.selectors import is_comment_id, public_comments
+from comments.discussion.selectors import public_comment
 from comments.discussion.submission import CommentSubmission
 from comments.social.identity import commenter_name, social_profile_of
 from comments.web import client_ip
@@ -80,9 +80,7 @@ class CommentForm(DjangoCommentForm):
         if not parent_id:
             self.parent = None
             return 0
-        parent = None
-        if is_comment_id(parent_id):
-            parent = public_comments(self.article).filter(pk=parent_id).first()
+        parent = public_comment(self.article, parent_id)
         if parent is None:
             raise forms.ValidationError(
                 "The comment you are replying to is not on this article (any more)."

@@ -4,14 +4,12 @@ whether they follow the discussion. `blog.pages.article_page_context` puts it on
 
 from django.core import signing
 from django.template.loader import render_to_string
-from django_comments_xtd.models import XtdComment
 
 from comments.discussion.forms import CommentForm
 from comments.discussion.selectors import (
     discussion_for,
     discussion_subscription,
-    is_comment_id,
-    public_comments,
+    public_comment,
 )
 from comments.social.identity import comment_draft_pop, login_notice_pop
 
@@ -60,28 +58,17 @@ def comment_form_for(request, article) -> CommentForm:
     return form
 
 
-def reply_target(article, parent_id) -> XtdComment | None:
-    """The public comment a no-JS "Reply" link (?replytocom=N) points at, if valid."""
-    try:
-        parent_id = int(parent_id or 0)
-    except ValueError:
-        return None
-    if not is_comment_id(parent_id):
-        return None
-    return public_comments(article).filter(pk=parent_id).first()
-
-
 def article_discussion(request, article, *, form=None) -> dict:
     """Template context for the discussion under `article`: the tree (the same for every
     reader but for their likes and their own held comments) and the reader's form."""
     if form is not None:
         # A form sent back (with errors, or expired) keeps the comment it replied to.
-        replying_to = reply_target(article, form["reply_to"].value())
+        replying_to = public_comment(article, form["reply_to"].value())
     else:
         # A draft kept while the reader logged in may be a reply too.
         form = comment_form_for(request, article)
         parent_id = request.GET.get("replytocom") or form.initial.get("reply_to")
-        replying_to = reply_target(article, parent_id)
+        replying_to = public_comment(article, parent_id)
         if replying_to:
             form.initial["reply_to"] = replying_to.pk
     return {

@@ -1,6 +1,9 @@
-"""Reads: an article's discussion as a flat, render-ready list, in a constant number of queries.
+"""Every read of comments, with one definition of "public" (`PUBLIC`): an article's comments,
+the site's latest, one comment by id (None when there is none: views answer 404), a
+comment's address, the moderation queue, and an article's discussion as a flat, render-ready
+list, in a constant number of queries.
 
-The page needs, per comment: its place in the tree, its text as HTML, its like count, whether
+The discussion needs, per comment: its place in the tree, its text as HTML, its like count, whether
 the reader likes it, whether it is the reader's own comment awaiting moderation, and the
 picture of a signed-in commenter's social account. All of it comes from one query for the
 comments (like counts aggregated and pictures joined in SQL) and, for a signed-in reader, one
@@ -11,9 +14,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.db.models import CharField, Count, F, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
@@ -32,7 +34,21 @@ def is_comment_id(value: int) -> bool:
     return 0 < value <= MAX_COMMENT_ID
 
 
-def article_comments(article):
+def public_comment_id(value) -> int | None:
+    """`value` (from a URL or a form) as the id of a comment, or None when it cannot be one."""
+    try:
+        value = int(value or 0)
+    except (TypeError, ValueError):
+        return None
+    return value if is_comment_id(value) else None
+
+
+# What readers see of a comment: published and not taken down. The one definition of
+# "public", used by every read below, the admin's status filter and the moderation checks.
+PUBLIC = Q(is_public=True, is_removed=False)
+
+
+def comments_on(article: Article) -> QuerySet[XtdComment]:
     """Every comment on `article`, public or not, in thread order."""
     return XtdComment.norel_objects.filter(
         content_type=ContentType.objects.get_for_model(article),
@@ -41,39 +57,42 @@ def article_comments(article):
     ).order_by("thread_id", "order")
 
 
-_Status = CommentModeration.Status
-# What each moderation status means in xtd's flags (what readers see) and our record (spam
-# and held are both hidden; comments stored before moderation existed have no record).
-STATUS_FILTERS = {
-    _Status.PUBLISHED: Q(is_public=True, is_removed=False),
-    _Status.HELD: Q(is_public=False, is_removed=False) & ~Q(moderation__status=_Status.SPAM),
-    _Status.SPAM: Q(is_removed=False, moderation__status=_Status.SPAM),
-    _Status.REMOVED: Q(is_removed=True),
-}
+def public_comments(article: Article) -> QuerySet[XtdComment]:
+    """The public comments on `article`, in thread order."""
+    return comments_on(article).filter(PUBLIC)
 
 
-def held_comments():
-    """The moderation queue: hidden comments that are neither spam nor removed."""
-    return XtdComment.norel_objects.filter(STATUS_FILTERS[_Status.HELD])
+def public_comment(article: Article, comment_id) -> XtdComment | None:
+    """The public comment `comment_id` (as a URL or a form gives it) on `article`, if any."""
+    comment_id = public_comment_id(comment_id)
+    if comment_id is None:
+        return None
+    return public_comments(article).filter(pk=comment_id).first()
 
 
-def public_comments(article):
-    return article_comments(article).filter(is_public=True, is_removed=False)
-
-
-def likeable_comment(comment_id) -> tuple[XtdComment, Article]:
-    """A public comment on a published article, and that article; 404 otherwise."""
-    if not is_comment_id(comment_id):
-        raise Http404("No such comment.")
-    comment = get_object_or_404(
-        XtdComment.norel_objects,
-        pk=comment_id,
-        is_public=True,
-        is_removed=False,
-        content_type=ContentType.objects.get_for_model(Article),
+def public_article_comments() -> QuerySet[XtdComment]:
+    """The public comments on every article (published or not: callers narrow it down)."""
+    return XtdComment.norel_objects.filter(
+        PUBLIC, content_type__app_label="blog", content_type__model="article"
     )
-    article = get_object_or_404(Article.objects.published(), pk=comment.object_pk)
-    return comment, article
+
+
+def site_comments() -> QuerySet[XtdComment]:
+    """The public comments of all published articles, newest first."""
+    published = (
+        Article.objects.published().annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+    )
+    return public_article_comments().filter(object_pk__in=published).order_by("-submit_date", "-pk")
+
+
+def with_articles(comments) -> list[XtdComment]:
+    """`comments` as a list, each with its `.article` set, in one query for all of them."""
+    comments = list(comments)
+    pks = {int(comment.object_pk) for comment in comments}
+    articles = Article.objects.in_bulk(pks) if pks else {}
+    for comment in comments:
+        comment.article = articles.get(int(comment.object_pk))
+    return [comment for comment in comments if comment.article is not None]
 
 
 def comment_url(comment: XtdComment, *, article: Article | None = None) -> str:
@@ -81,6 +100,50 @@ def comment_url(comment: XtdComment, *, article: Article | None = None) -> str:
     the one `with_articles` set on the comment."""
     article = article or comment.article
     return f"{article.get_absolute_url()}#comment-{comment.pk}"
+
+
+def likeable_comment(comment_id) -> tuple[XtdComment, Article] | None:
+    """A public comment on a published article, and that article (None when there is no
+    such comment: the view answers 404)."""
+    comment_id = public_comment_id(comment_id)
+    if comment_id is None:
+        return None
+    comment = (
+        XtdComment.norel_objects.filter(
+            PUBLIC, content_type=ContentType.objects.get_for_model(Article)
+        )
+        .filter(pk=comment_id)
+        .first()
+    )
+    article = comment and Article.objects.published().filter(pk=comment.object_pk).first()
+    return (comment, article) if article else None
+
+
+def comments_by_address(email: str) -> QuerySet[XtdComment]:
+    """Every comment written with this email address, or by the account that has it."""
+    return XtdComment.norel_objects.filter(
+        Q(user_email__iexact=email) | Q(user__email__iexact=email)
+    )
+
+
+def like_count(comment: XtdComment) -> int:
+    return CommentFlag.objects.filter(comment=comment, flag=LIKEDIT_FLAG).count()
+
+
+_Status = CommentModeration.Status
+# What each moderation status means in xtd's flags (what readers see) and our record (spam
+# and held are both hidden; comments stored before moderation existed have no record).
+STATUS_FILTERS = {
+    _Status.PUBLISHED: PUBLIC,
+    _Status.HELD: Q(is_public=False, is_removed=False) & ~Q(moderation__status=_Status.SPAM),
+    _Status.SPAM: Q(is_removed=False, moderation__status=_Status.SPAM),
+    _Status.REMOVED: Q(is_removed=True),
+}
+
+
+def held_comments() -> QuerySet[XtdComment]:
+    """The moderation queue: hidden comments that are neither spam nor removed."""
+    return XtdComment.norel_objects.filter(STATUS_FILTERS[_Status.HELD])
 
 
 @dataclass
@@ -139,7 +202,7 @@ def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
     user_id = user.pk if user is not None and user.is_authenticated else None
     # Removed comments are read too: one with visible replies stays as a placeholder.
     rows = list(
-        article_comments(article).annotate(
+        comments_on(article).annotate(
             like_count=Count("flags", filter=Q(flags__flag=LIKEDIT_FLAG)),
             # A commenter who logged in with Google, X... shows that account's picture.
             social_avatar=F("user__social_profile__avatar_url"),

@@ -110,7 +110,3 @@ def like_toggle(*, comment: XtdComment, user) -> bool:
     except IntegrityError:
         pass  # a double click raced us to it: the like is there either way
     return True
-
-
-def like_count(comment: XtdComment) -> int:
-    return CommentFlag.objects.filter(comment=comment, flag=LIKEDIT_FLAG).count()

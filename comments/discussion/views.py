@@ -15,8 +15,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
-from blog.models import Article
-from blog.pages import article_page_context
+from blog.pages import article_page_context, published_article_or_404
 from comments.discussion.avatars import identicon_svg
 from comments.discussion.forms import CommentForm
 from comments.discussion.page import (
@@ -25,10 +24,15 @@ from comments.discussion.page import (
     comment_form_html,
     own_comment_ids,
     remember_identity,
-    reply_target,
 )
-from comments.discussion.selectors import CommentNode, comment_url, likeable_comment
-from comments.discussion.services import comment_post, like_count, like_toggle
+from comments.discussion.selectors import (
+    CommentNode,
+    comment_url,
+    like_count,
+    likeable_comment,
+    public_comment,
+)
+from comments.discussion.services import comment_post, like_toggle
 from comments.discussion.text import likes_label
 from comments.moderation.pipeline import CommentRejected, PostingTooFast
 from comments.social.identity import (
@@ -42,7 +46,7 @@ AVATAR_KEY = re.compile(r"[0-9a-f]{32}")
 def _form_error_response(request, article, form, *, status=400):
     """The form again, with what the reader typed and what went wrong."""
     if wants_json(request):
-        replying_to = reply_target(article, request.POST.get("reply_to"))
+        replying_to = public_comment(article, request.POST.get("reply_to"))
         return JsonResponse(
             {"ok": False, "form": comment_form_html(request, article, form, replying_to)},
             status=status,
@@ -53,11 +57,12 @@ def _form_error_response(request, article, form, *, status=400):
 
 @require_POST
 def post_comment(request, article_id):
-    article = Article.objects.published().filter(pk=article_id).first()
-    if article is None:
+    try:
+        article = published_article_or_404(article_id)
+    except Http404:
         if wants_json(request):
             return json_error("Comments are closed: this article is not published.", 404)
-        raise Http404("No such article.")
+        raise
     form = CommentForm(article, user=request.user, data=request.POST)
     if not form.is_valid():
         # An expired or tampered form is no reason to lose what the reader typed.
@@ -134,12 +139,12 @@ def _next_form(request, article, posted: CommentForm) -> CommentForm:
 
 @require_POST
 def like_comment(request, comment_id):
-    try:
-        comment, article = likeable_comment(comment_id)
-    except Http404:
+    found = likeable_comment(comment_id)
+    if found is None:
         if wants_json(request):
             return json_error("This comment is not available any more.", 404)
-        raise
+        raise Http404("No such comment.")
+    comment, article = found
     anchor = comment_url(comment, article=article)
     if not request.user.is_authenticated:
         to_login = redirect_to_login(anchor)

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
+from comments.discussion.selectors import PUBLIC
 from comments.models import BlockedCommenter, BlocklistEntry
 from comments.moderation.reasons import Reason, Verdict
 
@@ -165,7 +166,7 @@ def has_approved_comment(*, user, name, email) -> bool:
     """Trust, as WordPress: an account, or a guest with the same name and email, that has a
     published comment."""
     author = Q(user=user) if user is not None else Q(user_email__iexact=email, user_name=name)
-    return XtdComment.norel_objects.filter(author, is_public=True, is_removed=False).exists()
+    return XtdComment.norel_objects.filter(author, PUBLIC).exists()
 
 
 def check_first_comment(*, user, name, email) -> Reason | None:

@@ -23,7 +23,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from comments.discussion.selectors import article_comments
+from comments.discussion.selectors import comments_on
 from comments.discussion.submission import CommentSubmission
 from comments.models import BlocklistEntry
 from comments.moderation.akismet import akismet_enabled, check_akismet
@@ -141,7 +141,7 @@ def rate_limit_count(submission: CommentSubmission) -> None:
 def check_own_duplicate(submission: CommentSubmission) -> None:
     """Refuse the same text by the same person on the same article (a double post)."""
     if (
-        article_comments(submission.article)
+        comments_on(submission.article)
         .filter(
             same_author(user=submission.user, email=submission.email),
             comment__iexact=submission.text.strip(),

@@ -2,10 +2,11 @@
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from comments.discussion.selectors import likeable_comment
+from comments.discussion.selectors import comment_url, likeable_comment
 from comments.moderation import actions
 from comments.moderation.forms import ReportForm
 from comments.web import client_ip
@@ -15,8 +16,11 @@ from comments.web import client_ip
 def report_comment(request, comment_id):
     """Report a comment to the editors. Signed-in readers post the button under the comment;
     guests (and anyone without a reason typed yet) fill a small form here."""
-    comment, article = likeable_comment(comment_id)
-    anchor = f"{article.get_absolute_url()}#comment-{comment.pk}"
+    found = likeable_comment(comment_id)
+    if found is None:
+        raise Http404("No such comment.")
+    comment, article = found
+    anchor = comment_url(comment, article=article)
     form = ReportForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data.get("email", "")

@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.discussion.selectors import comment_url
 from comments.discussion.text import render_comment_text
 from comments.models import Delivery, Mailing, Subscription
 
@@ -135,7 +136,7 @@ def letter_for(mailing: Mailing, *, subscription: Subscription | None = None) ->
         context.update(
             comment=comment,
             comment_html=render_comment_text(comment.comment),
-            comment_url=absolute_url(f"{article.get_absolute_url()}#comment-{comment.pk}"),
+            comment_url=absolute_url(comment_url(comment, article=article)),
         )
         text, html = _render("comment_notification", context)
         subject = f"[{settings.SITE_NAME}] New comment on “{article.title}”"

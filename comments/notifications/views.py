@@ -8,13 +8,13 @@ scanners open links) and CSRF-protected, but for the RFC 8058 one-click unsubscr
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from blog.models import Article
+from blog.pages import published_article_or_404
 from comments.discussion.selectors import discussion_subscription
 from comments.models import Subscription
 from comments.notifications import services
@@ -65,7 +65,7 @@ def follow(request):
 @require_POST
 def follow_article(request, article_id):
     """A signed-in reader follows (or stops following) an article's discussion."""
-    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    article = published_article_or_404(article_id)
     anchor = f"{article.get_absolute_url()}#comments"
     if not request.user.is_authenticated:
         return redirect_to_login(anchor)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from blog.models import Article
+from comments.discussion.selectors import comments_by_address
 from comments.models import CommentModeration, CommentReport, DataRequest
 
 logger = logging.getLogger(__name__)
@@ -38,17 +39,10 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def comments_of(email: str):
-    """Every comment written with this email address, or by the account that has it."""
-    return XtdComment.norel_objects.filter(
-        Q(user_email__iexact=email) | Q(user__email__iexact=email)
-    )
-
-
 def data_export(*, email: str) -> dict:
     """Everything Wirepress keeps about the commenter with this email address, as JSON data."""
     email = email.strip()
-    comments = list(comments_of(email).select_related("moderation").order_by("submit_date"))
+    comments = list(comments_by_address(email).select_related("moderation").order_by("submit_date"))
     articles = Article.objects.in_bulk(
         [int(c.object_pk) for c in comments if c.object_pk.isdigit()]
     )
@@ -98,7 +92,7 @@ def data_erase(*, email: str, delete_text: bool = False) -> int:
     comments. Blocks by editors are kept: they are there to stop abuse."""
     email = email.strip()
     with transaction.atomic():
-        ids = list(comments_of(email).values_list("pk", flat=True))
+        ids = list(comments_by_address(email).values_list("pk", flat=True))
         changes = {
             "user_name": ANONYMOUS,
             "user_email": "",

@@ -12,13 +12,13 @@ from urllib.parse import urlencode
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from requests import RequestException
 
-from blog.models import Article
+from blog.pages import published_article_or_404
 from comments.discussion.page import (
     comment_form_for,
     comment_form_html,
@@ -42,7 +42,7 @@ def _discussion_anchor(article, anchor="respond") -> str:
 @require_POST
 def social_login(request, article_id):
     """Start logging in with the provider the reader clicked, then come back to the form."""
-    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    article = published_article_or_404(article_id)
     popup = request.POST.get("popup") == "1"
     if not popup:
         comment_draft_keep(request, article, request.POST)
@@ -72,7 +72,7 @@ def social_login(request, article_id):
 def social_login_connect(request, article_id):
     """The login popup's first page: "Connecting to Google…", then on to the provider (a
     POST, with the CSRF token, as allauth wants a login started)."""
-    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    article = published_article_or_404(article_id)
     option = login_option(request, request.GET.get("provider", ""))
     if option is None or not option.popup:
         raise Http404("No such way of logging in.")
@@ -86,7 +86,7 @@ def social_login_done(request, article_id):
     """The login popup's last page, whether the login worked or not: it tells the article
     page (its opener) to fetch the form again, and closes. Opened on its own, it goes to the
     article."""
-    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    article = published_article_or_404(article_id)
     return render(request, "comments/login_done.html", {"article": article})
 
 
@@ -94,7 +94,7 @@ def social_login_done(request, article_id):
 @never_cache
 def comment_form(request, article_id):
     """The comment form alone, for who the reader is now (fetched after a popup login)."""
-    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    article = published_article_or_404(article_id)
     return HttpResponse(comment_form_html(request, article, comment_form_for(request, article)))
 
 
@@ -102,7 +102,7 @@ def comment_form(request, article_id):
 def comment_logout(request, article_id):
     """ "Log out" and "Change" under the form: end the session, keep the comment being typed,
     and stay on the article ("Change" leads to the login icons and guest fields)."""
-    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    article = published_article_or_404(article_id)
     get_account_adapter(request).logout(request)
     # After logging out: the old session, where a draft would go, is gone.
     comment_draft_keep(request, article, request.POST)
