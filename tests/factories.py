@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django_comments.models import Comment, CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
@@ -128,9 +129,14 @@ def make_discussion(article, count: int, *, commenters=(), likers=(), public=Tru
     return threaded
 
 
-def add_comment(article, text="A comment.", *, parent=None, user=None, public=True, **fields):
+def add_comment(
+    article, text="A comment.", *, parent=None, user=None, public=True, minutes_ago=None, **fields
+):
     """One comment (or reply) saved the way xtd saves it: thread data computed by its save().
-    `fields` sets any other column (e.g. submit_date, user_url, is_removed)."""
+    `minutes_ago` dates it (comments in time order); `fields` sets any other column (e.g.
+    user_name, user_url, is_removed)."""
+    if minutes_ago is not None:
+        fields["submit_date"] = timezone.now() - datetime.timedelta(minutes=minutes_ago)
     comment = XtdComment(
         content_type=ContentType.objects.get_for_model(article),
         object_pk=str(article.pk),

@@ -10,6 +10,7 @@ from django_comments.forms import CommentForm as DjangoCommentForm
 
 from comments.discussion.selectors import public_comment
 from comments.discussion.submission import CommentSubmission
+from comments.fields import INVALID_EMAIL
 from comments.social.identity import commenter_name, social_profile_of
 from comments.web import client_ip
 
@@ -46,7 +47,7 @@ class CommentForm(DjangoCommentForm):
         self.fields["email"].help_text = "Required, never made public."
         self.fields["email"].error_messages.update(
             required="Please give your email address (it is never shown).",
-            invalid="Please give a valid email address, like name@example.org.",
+            invalid=INVALID_EMAIL,
         )
         self.fields["url"].error_messages["invalid"] = "Please give a valid web address."
         self.fields["email"].widget.attrs["autocomplete"] = "email"

@@ -2,17 +2,14 @@
 
 from django import forms
 
+from comments.fields import email_field
+
 
 class ReportForm(forms.Form):
     """A reader's report of a comment; guests give an email address (never shown)."""
 
-    email = forms.EmailField(
-        label="Your email",
-        help_text="So editors can ask you about it. Never shown.",
-        error_messages={
-            "required": "Please give your email address.",
-            "invalid": "Please give a valid email address, like name@example.org.",
-        },
+    email = email_field(
+        label="Your email", help_text="So editors can ask you about it. Never shown."
     )
     reason = forms.CharField(
         label="What is wrong with this comment?",

@@ -2,16 +2,11 @@
 
 from django import forms
 
+from comments.fields import email_field
+
 
 class FollowForm(forms.Form):
     """The "Follow" box: an email address to receive the blog's new posts."""
 
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Please give your email address.",
-            "invalid": "Please give a valid email address, like name@example.org.",
-        },
-    )
+    email = email_field(label="Email address", max_length=254)
     next = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -2,18 +2,16 @@
 
 from django import forms
 
+from comments.fields import email_field
 from comments.models import DataRequest
 
 
 class DataRequestForm(forms.Form):
     """Ask for an export or an erasure of one's comment data; confirmed by email."""
 
-    email = forms.EmailField(
+    email = email_field(
         label="The email address you comment with",
-        error_messages={
-            "required": "Please give the email address you comment with.",
-            "invalid": "Please give a valid email address, like name@example.org.",
-        },
+        required="Please give the email address you comment with.",
     )
     kind = forms.ChoiceField(
         label="What would you like?",

@@ -5,6 +5,7 @@ import feedparser
 import pytest
 
 from blog.models import Article, Category, Source
+from tests.factories import add_comment
 
 SITE = "http://127.0.0.1:8000"  # SITE_DOMAIN's default, written into the Site on migrate
 
@@ -107,11 +108,11 @@ def test_an_unknown_category_feed_is_404(client, db):
     assert client.get("/category/nothing/feed/").status_code == 404
 
 
-def test_an_articles_comments_feed_lists_its_public_comments(client, article, make_comment):
-    make_comment(article, name="Older", text="First!", minutes_ago=10)
-    make_comment(article, name="Newer", text="Second\n\nparagraph", minutes_ago=5)
-    make_comment(article, name="Held", text="In moderation", is_public=False)
-    make_comment(article, name="Gone", text="Removed", is_removed=True)
+def test_an_articles_comments_feed_lists_its_public_comments(client, article):
+    add_comment(article, user_name="Older", text="First!", minutes_ago=10)
+    add_comment(article, user_name="Newer", text="Second\n\nparagraph", minutes_ago=5)
+    add_comment(article, user_name="Held", text="In moderation", public=False)
+    add_comment(article, user_name="Gone", text="Removed", is_removed=True)
     for url in (f"{article.get_absolute_url()}feed/", f"{article.get_absolute_url()}feed/atom/"):
         _, feed = parse(client, url)
         assert feed.feed.title == f"Comments on: {article.title}"
@@ -127,18 +128,18 @@ def test_a_drafts_comments_feed_is_404(client, make_article):
     assert client.get(f"{draft.get_absolute_url()}feed/").status_code == 404
 
 
-def test_comment_text_is_escaped_in_feeds(client, article, make_comment):
-    make_comment(article, text="<img src=x onerror=alert(1)>")
+def test_comment_text_is_escaped_in_feeds(client, article):
+    add_comment(article, text="<img src=x onerror=alert(1)>")
     _, feed = parse(client, "/feed/comments/")
     assert "<img" not in feed.entries[0].description
     assert "&lt;img src=x onerror=alert(1)&gt;" in feed.entries[0].description
 
 
-def test_the_site_comments_feed_skips_comments_on_drafts(client, make_article, make_comment):
+def test_the_site_comments_feed_skips_comments_on_drafts(client, make_article):
     public = make_article(title="Public story")
     draft = make_article(title="Draft story", status=Article.Status.DRAFT)
-    make_comment(public, name="Olena")
-    make_comment(draft, name="Taras")
+    add_comment(public, user_name="Olena")
+    add_comment(draft, user_name="Taras")
     for url in ("/feed/comments/", "/feed/comments/atom/"):
         _, feed = parse(client, url)
         assert [entry.title for entry in feed.entries] == ["Comment on Public story by Olena"]
@@ -146,12 +147,12 @@ def test_the_site_comments_feed_skips_comments_on_drafts(client, make_article, m
 
 @pytest.mark.parametrize("count", [2, 20])
 def test_feeds_cost_a_fixed_number_of_queries(
-    client, make_article, make_comment, world, count, django_assert_num_queries
+    client, make_article, world, count, django_assert_num_queries
 ):
     for _ in range(count):
         article = make_article()
         article.categories.add(world)
-        make_comment(article)
+        add_comment(article)
     parse(client, "/feed/")  # the Site is cached per process after its first read
     with django_assert_num_queries(2):  # articles (source joined) + their categories
         parse(client, "/feed/")

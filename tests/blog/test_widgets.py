@@ -5,68 +5,67 @@ from django.core.cache import cache
 
 from blog.models import Article, Category
 from blog.services import article_like_toggle
+from tests.factories import add_comment
 
 
 def sidebar(html):
     return html[html.index('<aside class="sidebar"') : html.index("</aside>")]
 
 
-def test_recent_comments_link_to_the_comment(client, article, make_comment):
-    comment = make_comment(article, name="Olena")
+def test_recent_comments_link_to_the_comment(client, article):
+    comment = add_comment(article, user_name="Olena")
     html = sidebar(client.get("/").content.decode())
     assert "Recent comments" in html
     assert f'Olena on <a href="{article.get_absolute_url()}#comment-{comment.pk}">' in html
 
 
-def test_recent_comments_are_the_five_latest_public_ones(client, article, make_comment):
+def test_recent_comments_are_the_five_latest_public_ones(client, article):
     for minutes in range(1, 8):
-        make_comment(article, name=f"Reader {minutes}", minutes_ago=minutes)
-    make_comment(article, name="Held back", minutes_ago=0, is_public=False)
-    make_comment(article, name="Removed", minutes_ago=0, is_removed=True)
+        add_comment(article, user_name=f"Reader {minutes}", minutes_ago=minutes)
+    add_comment(article, user_name="Held back", minutes_ago=0, public=False)
+    add_comment(article, user_name="Removed", minutes_ago=0, is_removed=True)
     html = sidebar(client.get("/").content.decode())
     names = [f"Reader {minutes}" for minutes in range(1, 6)]
     assert [html.index(name) for name in names] == sorted(html.index(name) for name in names)
     assert "Reader 6" not in html and "Held back" not in html and "Removed" not in html
 
 
-def test_comments_on_drafts_stay_out_of_the_sidebar(client, make_article, make_comment):
+def test_comments_on_drafts_stay_out_of_the_sidebar(client, make_article):
     draft = make_article(status=Article.Status.DRAFT)
-    make_comment(draft, name="Taras")
+    add_comment(draft, user_name="Taras")
     assert "Taras" not in client.get("/").content.decode()
 
 
-def test_names_and_titles_are_escaped(client, make_article, make_comment):
+def test_names_and_titles_are_escaped(client, make_article):
     article = make_article(title="<i>Italic</i> story")
-    make_comment(article, name="<b>Bold</b>")
+    add_comment(article, user_name="<b>Bold</b>")
     html = sidebar(client.get("/").content.decode())
     assert "&lt;b&gt;Bold&lt;/b&gt;" in html and "<b>Bold</b>" not in html
     assert "&lt;i&gt;Italic&lt;/i&gt; story" in html
 
 
-def test_popular_stories_are_ranked_by_likes_and_comments(
-    client, make_article, make_comment, reader, stranger
-):
+def test_popular_stories_are_ranked_by_likes_and_comments(client, make_article, reader, stranger):
     quiet = make_article(title="Quiet story")
     liked = make_article(title="Liked story")
     discussed = make_article(title="Discussed story")
     article_like_toggle(article=liked, user=reader)
     for _ in range(2):
-        make_comment(discussed)
-    make_comment(liked, is_public=False)  # held comments do not count
+        add_comment(discussed)
+    add_comment(liked, public=False)  # held comments do not count
     html = sidebar(client.get("/").content.decode())
     popular = html[html.index("Popular stories") :]
     assert popular.index("Discussed story") < popular.index("Liked story")
     assert quiet.title not in popular
 
 
-def test_popularity_adds_likes_and_comments(client, make_article, make_comment, reader, stranger):
+def test_popularity_adds_likes_and_comments(client, make_article, reader, stranger):
     liked_twice = make_article(title="Liked twice")
     mixed = make_article(title="Liked once and discussed")
     for fan in (reader, stranger):
         article_like_toggle(article=liked_twice, user=fan)
     article_like_toggle(article=mixed, user=reader)
-    make_comment(mixed)
-    make_comment(mixed)
+    add_comment(mixed)
+    add_comment(mixed)
     html = sidebar(client.get("/").content.decode())
     popular = html[html.index("Popular stories") :]
     assert popular.index(mixed.title) < popular.index(liked_twice.title)
@@ -83,9 +82,9 @@ def test_categories_show_how_many_published_stories_they_hold(client, make_artic
 
 
 def test_the_sidebar_is_computed_once_then_served_from_the_cache(
-    client, article, make_comment, django_assert_num_queries
+    client, article, django_assert_num_queries
 ):
-    make_comment(article)
+    add_comment(article)
     # home: count + page; sidebar: comments + their articles, popular (comment counts +
     # candidates), categories, months
     with django_assert_num_queries(2 + 6):
@@ -94,10 +93,10 @@ def test_the_sidebar_is_computed_once_then_served_from_the_cache(
         client.get("/")
 
 
-def test_the_sidebar_is_refreshed_when_the_cache_expires(client, make_article, make_comment):
+def test_the_sidebar_is_refreshed_when_the_cache_expires(client, make_article):
     article = make_article(title="First story")
     client.get("/")
-    make_comment(article, name="Latecomer")
+    add_comment(article, user_name="Latecomer")
     assert "Latecomer" not in sidebar(client.get("/").content.decode())
     cache.clear()  # what WIDGETS_CACHE_SECONDS does
     assert "Latecomer" in sidebar(client.get("/").content.decode())
@@ -105,12 +104,12 @@ def test_the_sidebar_is_refreshed_when_the_cache_expires(client, make_article, m
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_a_cold_sidebar_costs_the_same_for_any_amount_of_content(
-    client, make_article, make_comment, count, django_assert_num_queries
+    client, make_article, count, django_assert_num_queries
 ):
     world = Category.objects.create(name="World", slug="world")
     for _ in range(count):
         article = make_article()
         article.categories.add(world)
-        make_comment(article)
+        add_comment(article)
     with django_assert_num_queries(2 + 6):
         client.get("/")

@@ -23,6 +23,13 @@ def open_article(page, live_server, article):
     page.locator("#id_comment").fill(TEXT)
 
 
+def log_in_without_javascript(page, live_server, article):
+    """Type a comment, click the provider's icon and log in as "dana" at the provider."""
+    open_article(page, live_server, article)
+    page.get_by_role("button", name=f"Log in with {OIDC_NAME}").click()
+    page.get_by_role("button", name="dana", exact=True).click()
+
+
 def log_in_in_popup(page, *, action="dana"):
     with page.expect_popup() as popup_info:
         page.get_by_role("button", name=f"Log in with {OIDC_NAME}").click()
@@ -63,10 +70,7 @@ def test_without_javascript_the_login_is_a_round_trip_back_to_the_form(
     live_server, nojs_page, oidc_provider, article
 ):
     page = nojs_page
-    open_article(page, live_server, article)
-
-    page.get_by_role("button", name=f"Log in with {OIDC_NAME}").click()
-    page.get_by_role("button", name="dana", exact=True).click()
+    log_in_without_javascript(page, live_server, article)
 
     page.wait_for_url(f"**{article.get_absolute_url()}#respond")
     expect(page.locator(".logged-in-as")).to_contain_text(
@@ -116,9 +120,7 @@ def test_change_without_javascript_goes_back_to_the_icons_keeping_the_text(
     live_server, nojs_page, oidc_provider, article
 ):
     page = nojs_page
-    open_article(page, live_server, article)
-    page.get_by_role("button", name=f"Log in with {OIDC_NAME}").click()
-    page.get_by_role("button", name="dana", exact=True).click()
+    log_in_without_javascript(page, live_server, article)
     page.wait_for_url("**#respond")
 
     page.get_by_role("button", name="Change").click()

@@ -41,6 +41,18 @@ def providers(settings):
     return configured
 
 
+def configure_sso(settings, server_url="https://sso.example.org"):
+    """An OpenID Connect provider, "Newsroom SSO" (provider id "sso"), at `server_url`."""
+    app = {
+        "provider_id": "sso",
+        "name": "Newsroom SSO",
+        "client_id": "c",
+        "secret": "s",
+        "settings": {"server_url": server_url},
+    }
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [app]}}
+
+
 @pytest.fixture
 def mocked_http():
     """Every outgoing HTTP request must be one the test registered."""

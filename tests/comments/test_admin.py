@@ -2,8 +2,8 @@
 
 from django_comments_xtd.models import XtdComment
 
-from tests.comments.helpers import comment_item, parse, text_of
 from tests.factories import add_comment
+from tests.helpers import comment_item, parse, text_of
 
 CHANGELIST = "/admin/django_comments_xtd/xtdcomment/"
 PLACEHOLDER = "This comment is no longer available."

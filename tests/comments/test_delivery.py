@@ -12,8 +12,8 @@ from django_tasks import default_task_backend
 
 from comments.models import Delivery, Mailing, Subscription
 from comments.notifications import mailer
-from tests.comments.emails import subject
 from tests.factories import comment_form_data, post_form
+from tests.helpers import subject
 
 
 @pytest.fixture

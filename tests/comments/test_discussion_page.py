@@ -8,8 +8,8 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG
 
 from comments.discussion.avatars import avatar_key
-from tests.comments.helpers import comment_item, parse, text_of
 from tests.factories import add_comment, make_discussion, make_users
+from tests.helpers import comment_item, parse, text_of
 
 
 def test_the_demo_article_shows_the_reference_discussion(client, demo):

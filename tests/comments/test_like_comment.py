@@ -8,8 +8,8 @@ from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from blog.models import Article
-from tests.comments.helpers import comment_item, like_url, parse, text_of
 from tests.factories import add_comment
+from tests.helpers import comment_item, like_url, parse, text_of
 
 FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
 

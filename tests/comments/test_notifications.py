@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from comments.models import Mailing, Subscription
 from comments.moderation.reasons import Verdict
-from tests.comments.emails import header_url, links, parts, subject
 from tests.factories import post_form
+from tests.helpers import header_url, links, parts, subject
 
 
 def test_a_published_comment_emails_the_articles_followers(
@@ -100,16 +100,15 @@ def test_the_one_click_header_unsubscribes_without_a_session_or_csrf_token(
     assert len(smtp.messages) == 1
 
 
+def carla_asks_for_both(client, article):
+    """A guest comments and ticks both "Notify me" boxes."""
+    post_form(client, article, email="carla@example.org", notify_comments="on", notify_posts="on")
+
+
 def test_a_guest_who_ticks_both_boxes_gets_one_confirmation_email_and_nothing_else(
     client, smtp, article, make_article
 ):
-    post_form(
-        client,
-        article,
-        email="carla@example.org",
-        notify_comments="on",
-        notify_posts="on",
-    )
+    carla_asks_for_both(client, article)
 
     assert len(smtp.messages) == 1
     message = smtp.messages[0]
@@ -131,13 +130,7 @@ def test_a_guest_who_ticks_both_boxes_gets_one_confirmation_email_and_nothing_el
 def test_the_confirmation_link_asks_then_confirms_everything_the_email_listed(
     client, smtp, article, make_article
 ):
-    post_form(
-        client,
-        article,
-        email="carla@example.org",
-        notify_comments="on",
-        notify_posts="on",
-    )
+    carla_asks_for_both(client, article)
     confirm = links(smtp.messages[0])["confirm"]
     article.announced_at = timezone.now()  # the fixture's article is not news any more
     article.save()

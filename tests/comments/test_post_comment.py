@@ -10,7 +10,8 @@ from django_comments_xtd.models import XtdComment
 from blog.models import Article
 from comments.discussion.forms import CommentForm
 from comments.discussion.page import REMEMBER_COOKIE
-from tests.comments.helpers import (
+from tests.factories import add_comment, comment_form_data
+from tests.helpers import (
     comment_item,
     form_values,
     parse,
@@ -19,7 +20,6 @@ from tests.comments.helpers import (
     post_url,
     text_of,
 )
-from tests.factories import add_comment, comment_form_data
 
 FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
 

@@ -6,25 +6,14 @@ from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.models import SocialAccount
 
 from comments.social.identity import social_identity
+from tests.comments.conftest import configure_sso
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def oidc(settings):
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            "APPS": [
-                {
-                    "provider_id": "sso",
-                    "name": "Newsroom SSO",
-                    "client_id": "c",
-                    "secret": "s",
-                    "settings": {"server_url": "https://sso.example.org"},
-                }
-            ]
-        }
-    }
+    configure_sso(settings)
 
 
 def identity(rf, provider_id, extra_data):

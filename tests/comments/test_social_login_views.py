@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from blog.settings import social_app
 from comments.models import SocialProfile
-from tests.comments.conftest import start_login
+from tests.comments.conftest import configure_sso, start_login
 from tests.factories import post
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,16 @@ def google_reader(reader, client):
 
 
 # --- The icon row ---------------------------------------------------------------------------
+
+
+def back_at_the_form(client, article, response, *, notice: str, kept: str):
+    """The reader is sent back to the form, which tells `notice` and still holds the
+    comment `kept`; returns the page."""
+    assert response["Location"] == f"{article.get_absolute_url()}#respond"
+    page = client.get(article.get_absolute_url())
+    assert notice in page.content.decode()
+    assert page.context["comment_form"]["comment"].value() == kept
+    return page
 
 
 def test_without_provider_keys_only_a_local_account_is_offered(client, article):
@@ -133,10 +143,13 @@ def test_an_unknown_provider_returns_to_the_form_with_a_message(client, article)
         reverse("comments:login", args=[article.pk]), {"provider": "myspace", "comment": "Hi"}
     )
 
-    assert response["Location"] == f"{article.get_absolute_url()}#respond"
-    page = client.get(article.get_absolute_url())
-    assert "That way of logging in is not available any more." in page.content.decode()
-    assert page.context["comment_form"]["comment"].value() == "Hi"
+    back_at_the_form(
+        client,
+        article,
+        response,
+        notice="That way of logging in is not available any more.",
+        kept="Hi",
+    )
 
 
 def test_the_login_view_404s_for_a_draft_article(client, make_article, providers):
@@ -263,11 +276,14 @@ def test_log_out_keeps_the_reader_and_their_text_on_the_article(client, article,
         reverse("comments:logout", args=[article.pk]), {"comment": "Half a thought"}
     )
 
-    assert response["Location"] == f"{article.get_absolute_url()}#respond"
-    page = client.get(article.get_absolute_url())
+    page = back_at_the_form(
+        client,
+        article,
+        response,
+        notice="You are logged out. Your comment is still here.",
+        kept="Half a thought",
+    )
     assert not page.context["user"].is_authenticated
-    assert "You are logged out. Your comment is still here." in page.content.decode()
-    assert page.context["comment_form"]["comment"].value() == "Half a thought"
 
 
 def test_change_leads_to_the_login_icons_and_guest_fields(
@@ -343,26 +359,13 @@ def test_the_pages_a_login_popup_passes_through_keep_its_opener(client, provider
 def test_an_unreachable_openid_connect_provider_is_a_message_not_an_error(
     client, article, settings
 ):
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            "APPS": [
-                {
-                    "provider_id": "sso",
-                    "name": "Newsroom SSO",
-                    "client_id": "c",
-                    "secret": "s",
-                    # Nothing listens on port 9 (discard) on loopback.
-                    "settings": {"server_url": "http://127.0.0.1:9"},
-                }
-            ]
-        }
-    }
+    # Nothing listens on port 9 (discard) on loopback.
+    configure_sso(settings, "http://127.0.0.1:9")
 
     response = client.post(
         reverse("comments:login", args=[article.pk]), {"provider": "sso", "comment": "Kept"}
     )
 
-    assert response["Location"] == f"{article.get_absolute_url()}#respond"
-    page = client.get(article.get_absolute_url())
-    assert "Newsroom SSO cannot be reached right now." in page.content.decode()
-    assert page.context["comment_form"]["comment"].value() == "Kept"
+    back_at_the_form(
+        client, article, response, notice="Newsroom SSO cannot be reached right now.", kept="Kept"
+    )

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from comments.models import Mailing, Subscription
 from comments.notifications import services
-from tests.comments.emails import links, subject
+from tests.helpers import links, subject
 
 
 @pytest.fixture
