@@ -5,6 +5,10 @@ Delivery per recipient so progress, bounces and failures are recorded).
 
 The comment itself stays an XtdComment (`is_public=False` hides held and spam comments,
 `is_removed=True` removed ones). `CommentModeration` records why, and what editors did.
+
+One module for the whole app, a little over 400 lines: the models of every concern stay
+where their migrations expect them (one app label, so no migration moves), and each is
+short. The code that uses them lives by concern (docs/architecture.md).
 """
 
 import secrets

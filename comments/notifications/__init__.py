@@ -1,0 +1,1 @@
+"""Email notifications: following by email (double opt-in) and sending announcements."""

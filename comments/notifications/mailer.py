@@ -8,6 +8,9 @@ Faults, per recipient: a permanent refusal (5xx on RCPT) marks the address bounc
 skipped from then on; a temporary refusal (4xx) leaves that recipient pending. Faults of the
 server (connection refused, timeout, disconnect, a 4xx to the sender): the run stops, the
 rest stays pending. Pending recipients are retried by a later run, after a backoff.
+
+About 400 lines, kept in one module: leasing, chunking, sending and recording are one
+algorithm, read top to bottom.
 """
 
 import contextlib

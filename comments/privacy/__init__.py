@@ -1,0 +1,1 @@
+"""Commenters' personal data: export, erasure, retention."""

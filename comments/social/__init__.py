@@ -1,0 +1,1 @@
+"""Logging in to comment with a social account (django-allauth) or a local one."""
