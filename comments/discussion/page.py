@@ -20,7 +20,12 @@ REMEMBER_SALT = "comments.remember"
 
 
 def own_comment_ids(request) -> list[int]:
+    """The comments this browser posted lately (its held ones are shown to it alone)."""
     return request.session.get(OWN_COMMENTS_SESSION_KEY, [])
+
+
+def own_comment_add(request, comment) -> None:
+    request.session[OWN_COMMENTS_SESSION_KEY] = [*own_comment_ids(request), comment.pk][-50:]
 
 
 def remembered_identity(request) -> dict:

@@ -19,10 +19,9 @@ from blog.pages import article_page_context, published_article_or_404
 from comments.discussion.avatars import identicon_svg
 from comments.discussion.forms import CommentForm
 from comments.discussion.page import (
-    OWN_COMMENTS_SESSION_KEY,
     REMEMBER_COOKIE,
     comment_form_html,
-    own_comment_ids,
+    own_comment_add,
     remember_identity,
 )
 from comments.discussion.selectors import (
@@ -73,7 +72,7 @@ def post_comment(request, article_id):
     except CommentRejected as rejection:
         return _rejection_response(request, article, form, rejection)
     comment = posted.comment
-    request.session[OWN_COMMENTS_SESSION_KEY] = [*own_comment_ids(request), comment.pk][-50:]
+    own_comment_add(request, comment)
     if wants_json(request):
         response = _posted_json(request, article, form, comment)
     else:
