@@ -265,7 +265,7 @@ COMMENTS_MAX_LENGTH = envint("COMMENTS_MAX_LENGTH", 10_000)
 COMMENTS_TIMEOUT = envint("COMMENTS_TIMEOUT", 2 * 3600)
 AVATARS_GRAVATAR = envbool("AVATARS_GRAVATAR", False)
 
-# --- Wire import (blog/wire.py, `manage.py import_wire`) ------------------------------------
+# --- Wire import (blog/wire/, `manage.py import_wire`) ------------------------------------
 
 # Seconds to connect, to wait for each read, and at most for a whole feed, page or image.
 WIRE_FETCH_TIMEOUT = envint("WIRE_FETCH_TIMEOUT", 20)
