@@ -138,7 +138,7 @@ def robots_txt(request):
     return render(
         request,
         "robots.txt",
-        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        {"sitemap_url": settings.SITE_URL + reverse("sitemap")},
         content_type="text/plain; charset=utf-8",
     )
 

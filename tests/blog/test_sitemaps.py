@@ -102,7 +102,7 @@ def test_categories_with_published_stories_are_listed_with_their_newest(client, 
 
 
 def test_the_site_row_follows_the_settings_on_migrate(db, settings):
-    settings.SITE_DOMAIN = "news.example.org"
+    settings.SITE_URL = "https://news.example.org"
     settings.SITE_NAME = "Example News"
     sync_site_from_settings()
     try:
