@@ -2,6 +2,7 @@
 
 import datetime
 import xml.etree.ElementTree as ET
+from urllib.robotparser import RobotFileParser
 
 from django.contrib.sites.models import Site
 from django.utils import timezone
@@ -121,3 +122,17 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_page
     for private in ("/admin/", "/accounts/", "/search/"):
         assert f"Disallow: {private}\n" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_robots_txt_lets_crawlers_read_the_privacy_page_only_of_the_comment_pages(client, db):
+    robots = RobotFileParser()
+    robots.parse(client.get("/robots.txt").content.decode().splitlines())
+    assert robots.can_fetch("Googlebot", "/comments/privacy/")
+    assert robots.can_fetch("Googlebot", "/2021/10/21/a-story/")
+    for private in (
+        "/comments/post/1/",
+        "/comments/privacy/request/",
+        "/comments/privacy/confirm/a-token/",
+        "/admin/",
+    ):
+        assert not robots.can_fetch("Googlebot", private), private
