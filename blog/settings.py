@@ -270,6 +270,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Serve uploads from Django itself (fine for a small site; a proxy does it better).
 SERVE_MEDIA = envbool("SERVE_MEDIA", True)
+# How long browsers keep an upload. Not "immutable": the storage never overwrites a file (it
+# adds a suffix), but a deleted photo's name can be given to a new upload later.
+MEDIA_CACHE_SECONDS = envint("MEDIA_CACHE_SECONDS", 24 * 3600, minimum=0)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
