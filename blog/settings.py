@@ -2,6 +2,9 @@
 
 Every variable is documented in README.md ("Configuration"). A malformed value stops
 start-up with an ImproperlyConfigured error that names the variable.
+
+Longer than the ~400 lines other modules keep to: it is a flat list of settings grouped by
+concern, and one file is where an operator looks for any of them.
 """
 
 import os
