@@ -22,6 +22,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.runtime
 
 ## run: install, migrate, load the demo article on an empty database, serve on $(HOST):$(PORT)
+# Every step sees the same SITE_URL: `migrate` writes its host into the Site row (feeds,
+# sitemap), gunicorn and the worker build links from it.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
@@ -33,8 +36,7 @@ run: $(VENV)/.runtime
 	@echo
 	@# Beside the web server: the tasks worker (sends email) and the minute check that
 	@# announces newly published articles; both stop with it.
-	@export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; \
-	$(BIN)/python manage.py db_worker & worker=$$!; \
+	@$(BIN)/python manage.py db_worker & worker=$$!; \
 	$(BIN)/python manage.py send_notifications --every 60 & ticker=$$!; \
 	trap 'kill $$worker $$ticker 2>/dev/null; wait' EXIT INT TERM; \
 	$(BIN)/gunicorn blog.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning

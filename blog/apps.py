@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
@@ -11,13 +13,14 @@ class BlogConfig(AppConfig):
 
 
 def sync_site_from_settings(*, using="default", **kwargs):
-    """Keep the Site row (used by feeds, the sitemap and emails for absolute links) equal
-    to SITE_DOMAIN and SITE_NAME, so changing the environment and migrating is enough."""
+    """Keep the Site row (feeds and the sitemap build their absolute links from its domain)
+    equal to SITE_URL's host and SITE_NAME, so changing the environment and migrating is
+    enough."""
     from django.conf import settings
     from django.contrib.sites.models import Site
 
     Site.objects.using(using).update_or_create(
         pk=settings.SITE_ID,
-        defaults={"domain": settings.SITE_DOMAIN, "name": settings.SITE_NAME},
+        defaults={"domain": urlsplit(settings.SITE_URL).netloc, "name": settings.SITE_NAME},
     )
     Site.objects.clear_cache()

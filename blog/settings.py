@@ -2,9 +2,13 @@
 
 Every variable is documented in README.md ("Configuration"). A malformed value stops
 start-up with an ImproperlyConfigured error that names the variable.
+
+Longer than the ~400 lines other modules keep to: it is a flat list of settings grouped by
+concern, and one file is where an operator looks for any of them.
 """
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -29,14 +33,17 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {os.environ[name]!r}")
 
 
-def envint(name: str, default: int) -> int:
+def envint(name: str, default: int, *, minimum: int | None = None) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -74,7 +81,21 @@ def database_from_url(url: str) -> dict:
     return config
 
 
-def email_from_url(url: str) -> dict:
+@dataclass(frozen=True)
+class EmailConfig:
+    """Django's EMAIL_* settings, as read from EMAIL_URL (Django's defaults otherwise)."""
+
+    backend: str
+    host: str = "localhost"
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+    file_path: str = ""
+
+
+def email_from_url(url: str) -> EmailConfig:
     """EMAIL_URL: smtp://user:password@host:587 (smtp+tls://, smtp+ssl://), console://,
     file:///path/to/folder, or memory:// (tests)."""
     parts = urlsplit(url)
@@ -91,23 +112,35 @@ def email_from_url(url: str) -> dict:
             f"EMAIL_URL must start with one of {', '.join(s + '://' for s in backends)}, "
             f"not {url!r}"
         )
-    config = {"EMAIL_BACKEND": backends[parts.scheme]}
+    backend = backends[parts.scheme]
     if parts.scheme.startswith("smtp"):
         try:
             port = parts.port
         except ValueError:
             raise ImproperlyConfigured(f"EMAIL_URL has a bad port: {url!r}") from None
-        config.update(
-            EMAIL_HOST=parts.hostname or "localhost",
-            EMAIL_PORT=port or 25,
-            EMAIL_HOST_USER=unquote(parts.username or ""),
-            EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
-            EMAIL_USE_TLS=parts.scheme == "smtp+tls",
-            EMAIL_USE_SSL=parts.scheme == "smtp+ssl",
+        return EmailConfig(
+            backend=backend,
+            host=parts.hostname or "localhost",
+            port=port or 25,
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            use_tls=parts.scheme == "smtp+tls",
+            use_ssl=parts.scheme == "smtp+ssl",
         )
-    elif parts.scheme == "file":
-        config["EMAIL_FILE_PATH"] = parts.path or str(BASE_DIR / "sent-mail")
-    return config
+    if parts.scheme == "file":
+        return EmailConfig(backend=backend, file_path=parts.path or str(BASE_DIR / "sent-mail"))
+    return EmailConfig(backend=backend)
+
+
+def site_url_from(url: str) -> str:
+    """SITE_URL: the site's public root address, scheme and host (and port if not the
+    default); the Site row, feeds, sitemap, emails and Akismet all take it from here."""
+    parts = urlsplit(url.rstrip("/"))
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path or parts.query:
+        raise ImproperlyConfigured(
+            f"SITE_URL must look like https://news.example.org (no path), not {url!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 # --- Core -------------------------------------------------------------------------
@@ -116,6 +149,11 @@ SECRET_KEY = envstr("SECRET_KEY") or secret_key_from_file(BASE_DIR / ".secret_ke
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+# The public address of the site. The Site row (written on every `migrate`), feeds, the
+# sitemap, emails (written by the worker, outside any request) and Akismet take it from here.
+SITE_URL = site_url_from(envstr("SITE_URL", "http://127.0.0.1:8000"))
+if "SITE_DOMAIN" in os.environ:
+    raise ImproperlyConfigured("SITE_DOMAIN is no longer read: set SITE_URL (https://host) instead")
 SITE_ID = 1
 SITE_NAME = envstr("SITE_NAME", "Wirepress")
 SITE_TAGLINE = envstr("SITE_TAGLINE", "Wire news, republished with attribution")
@@ -139,6 +177,15 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    # Social login providers, each offered once its variables are set (below).
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.openid_connect",
+    "comments.social.providers.wordpress",
+    # Queued work (notification email) in the database; `manage.py db_worker` runs it.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +198,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Login popups must be able to reach the article page that opened them.
+    "comments.social.middleware.LoginPopupOpenerPolicy",
 ]
 
 ROOT_URLCONF = "blog.urls"
@@ -224,6 +273,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Serve uploads from Django itself (fine for a small site; a proxy does it better).
 SERVE_MEDIA = envbool("SERVE_MEDIA", True)
+# How long browsers keep an upload. Not "immutable": the storage never overwrites a file (it
+# adds a suffix), but a deleted photo's name can be given to a new upload later.
+MEDIA_CACHE_SECONDS = envint("MEDIA_CACHE_SECONDS", 24 * 3600, minimum=0)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -231,7 +283,15 @@ STORAGES = {
 
 # --- Email ----------------------------------------------------------------------------
 
-globals().update(email_from_url(envstr("EMAIL_URL", "console://")))
+_email = email_from_url(envstr("EMAIL_URL", "console://"))
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST = _email.host
+EMAIL_PORT = _email.port
+EMAIL_HOST_USER = _email.user
+EMAIL_HOST_PASSWORD = _email.password
+EMAIL_USE_TLS = _email.use_tls
+EMAIL_USE_SSL = _email.use_ssl
+EMAIL_FILE_PATH = _email.file_path
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Wirepress <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
@@ -263,9 +323,8 @@ COMMENTS_XTD_CONFIRM_EMAIL = False
 COMMENTS_MAX_LENGTH = envint("COMMENTS_MAX_LENGTH", 10_000)
 # How long a rendered comment form stays valid (django-comments' security timestamp).
 COMMENTS_TIMEOUT = envint("COMMENTS_TIMEOUT", 2 * 3600)
-AVATARS_GRAVATAR = envbool("AVATARS_GRAVATAR", False)
 
-# --- Wire import (blog/wire.py, `manage.py import_wire`) ------------------------------------
+# --- Wire import (blog/wire/, `manage.py import_wire`) ------------------------------------
 
 # Seconds to connect, to wait for each read, and at most for a whole feed, page or image.
 WIRE_FETCH_TIMEOUT = envint("WIRE_FETCH_TIMEOUT", 20)
@@ -296,12 +355,12 @@ COMMENTS_IP_RETENTION_DAYS = envint("COMMENTS_IP_RETENTION_DAYS", 60)
 COMMENTS_SPAM_RETENTION_DAYS = envint("COMMENTS_SPAM_RETENTION_DAYS", 30)
 # Akismet (https://akismet.com) is asked about each comment when a key is set.
 AKISMET_API_KEY = envstr("AKISMET_API_KEY")
-AKISMET_SITE_URL = envstr("AKISMET_SITE_URL")
+AKISMET_SITE_URL = envstr("AKISMET_SITE_URL", SITE_URL)
 AKISMET_TIMEOUT = float(envint("AKISMET_TIMEOUT_MS", 2000)) / 1000
 AKISMET_IS_TEST = envbool("AKISMET_IS_TEST", False)
-if AKISMET_API_KEY and not AKISMET_SITE_URL.startswith(("http://", "https://")):
+if not AKISMET_SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(
-        "AKISMET_SITE_URL must be the site's address (https://...) when AKISMET_API_KEY is set"
+        f"AKISMET_SITE_URL must be the site's address (https://...), not {AKISMET_SITE_URL!r}"
     )
 
 # --- Accounts (django-allauth) ------------------------------------------------------------
@@ -315,14 +374,6 @@ ACCOUNT_LOGOUT_ON_GET = False
 # Each provider is offered once both of its variables are set (README, "Social login").
 # Apps added in the admin (Social applications) are offered too. allauth's own rate limits
 # (ACCOUNT_RATE_LIMITS defaults) guard login, sign-up, password reset and confirmation emails.
-
-INSTALLED_APPS += [
-    "allauth.socialaccount.providers.google",
-    "allauth.socialaccount.providers.facebook",
-    "allauth.socialaccount.providers.twitter_oauth2",
-    "allauth.socialaccount.providers.openid_connect",
-    "comments.social.providers.wordpress",
-]
 
 
 def social_app(prefix: str) -> list[dict]:
@@ -378,14 +429,11 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 # Login popups must be able to tell the article page they are done (window.opener); Django's
 # default "same-origin" cuts that link as soon as the popup visits the provider. The pages the
-# popup itself passes through say "unsafe-none" (comments/middleware.py).
+# popup itself passes through say "unsafe-none" (comments/middleware.py, in MIDDLEWARE).
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
-MIDDLEWARE += ["comments.social.middleware.LoginPopupOpenerPolicy"]
+
 # --- Reader features: feeds, sitemap, search, likes, widgets, avatars -----------
 
-# The public host name, written into the Site row on every `migrate`: feeds, the sitemap
-# and emails build their absolute links from it.
-SITE_DOMAIN = envstr("SITE_DOMAIN", "127.0.0.1:8000")
 FEED_ITEMS = envint("FEED_ITEMS", 20)
 # The sidebar (recent comments, popular articles, categories, archives) is computed at
 # most once per this many seconds, for all pages and workers.
@@ -406,7 +454,6 @@ LOGGING = {
 # Queued work (notification email) lives in the database, so it survives restarts;
 # `manage.py db_worker` runs it. TASKS_BACKEND=immediate runs tasks inside the request
 # instead (no worker needed; only for development).
-INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
@@ -417,25 +464,14 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
         f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}"
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
-
-# Emails are written by the worker, outside any request: links in them need the site's
-# public address.
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).netloc:
-    raise ImproperlyConfigured(
-        f"SITE_URL must look like https://news.example.org, not {SITE_URL!r}"
-    )
 # Subscribers per chunk: one short transaction and one SMTP connection per chunk.
-NOTIFICATIONS_BATCH_SIZE = envint("NOTIFICATIONS_BATCH_SIZE", 500)
+NOTIFICATIONS_BATCH_SIZE = envint("NOTIFICATIONS_BATCH_SIZE", 500, minimum=1)
 # A mailing that meets a refusing or silent SMTP server is retried after 1, 2, 4... times
 # this many seconds, up to NOTIFICATIONS_MAX_ATTEMPTS runs in all, then given up (recorded).
 NOTIFICATIONS_RETRY_SECONDS = envint("NOTIFICATIONS_RETRY_SECONDS", 60)
-NOTIFICATIONS_MAX_ATTEMPTS = envint("NOTIFICATIONS_MAX_ATTEMPTS", 8)
+NOTIFICATIONS_MAX_ATTEMPTS = envint("NOTIFICATIONS_MAX_ATTEMPTS", 8, minimum=1)
 # Double opt-in links stop working after this many days.
 NOTIFICATIONS_CONFIRM_DAYS = envint("NOTIFICATIONS_CONFIRM_DAYS", 7)
 # Articles whose publication time is older than this when first seen published (backdated
 # imports, the demo) are not announced to subscribers.
 NOTIFICATIONS_ANNOUNCE_HOURS = envint("NOTIFICATIONS_ANNOUNCE_HOURS", 48)
-for _name in ("NOTIFICATIONS_BATCH_SIZE", "NOTIFICATIONS_MAX_ATTEMPTS"):
-    if globals()[_name] < 1:
-        raise ImproperlyConfigured(f"{_name} must be at least 1, not {globals()[_name]}")

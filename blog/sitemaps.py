@@ -5,7 +5,10 @@ Rendering a sitemap costs about a third of a millisecond per URL in Django's tem
 sections are paged at ARTICLES_PER_SITEMAP and served from the cache for CACHE_SECONDS
 (see `make bench`)."""
 
-from django.contrib.sitemaps import Sitemap
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.db.models import Max, Q
 from django.db.models.functions import Greatest
 from django.urls import reverse
@@ -15,6 +18,15 @@ from blog.models import Article, Category, Source
 
 ARTICLES_PER_SITEMAP = 1000
 CACHE_SECONDS = 10 * 60
+
+
+class Sitemap(DjangoSitemap):
+    """Links with SITE_URL's scheme (the host comes from the Site row, kept equal to
+    SITE_URL's on migrate), whatever scheme the request arrived with."""
+
+    @property
+    def protocol(self):
+        return urlsplit(settings.SITE_URL).scheme
 
 
 class HomeSitemap(Sitemap):

@@ -5,12 +5,16 @@ import json
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from blog.models import Article
 
 HEADLINE_LENGTH = 110  # longer headlines are ignored by search engines' article results
+# The site's mark (static/img/icon.svg) drawn as a square PNG, its side in pixels.
+PUBLISHER_LOGO = "img/logo.png"
+PUBLISHER_LOGO_SIZE = 512
 
 # What Django's json_script escapes, so the JSON cannot close the <script> element.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -50,6 +54,12 @@ def article_json_ld(article: Article, *, absolute_url) -> dict:
             "@type": "Organization",
             "name": settings.SITE_NAME,
             "url": absolute_url("/"),
+            "logo": {
+                "@type": "ImageObject",
+                "url": absolute_url(static(PUBLISHER_LOGO)),
+                "width": PUBLISHER_LOGO_SIZE,
+                "height": PUBLISHER_LOGO_SIZE,
+            },
         },
         "articleSection": [category.name for category in article.categories.all()],
         "keywords": [tag.name for tag in article.tags.all()],

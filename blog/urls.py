@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_page
-from django.views.static import serve
 
 from blog import feeds, views
 from blog.sitemaps import CACHE_SECONDS, SITEMAPS
@@ -52,6 +51,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon),
     path("comments/", include("comments.urls")),
     path("comments/", include(comments_urls.redirect_patterns)),
     path("accounts/", include("allauth.urls")),
@@ -60,7 +60,7 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", views.media),
     ]
 
 # The 500 page must work when the database does not (see views.server_error).

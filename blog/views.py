@@ -6,9 +6,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, MonthArchiveView
+from django.views.static import serve
 
 from blog.forms import SearchForm
 from blog.models import Article, Category, Source, Tag
@@ -128,11 +131,22 @@ def article_like(request, pk):
     return redirect(f"{article.get_absolute_url()}#likes")
 
 
+@cache_control(public=True, max_age=settings.MEDIA_CACHE_SECONDS)
+def media(request, path):
+    """An upload, when Django serves them (SERVE_MEDIA); a proxy does it better (README)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever the page links to."""
+    return redirect(static("img/favicon.ico"))
+
+
 def robots_txt(request):
     return render(
         request,
         "robots.txt",
-        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        {"sitemap_url": settings.SITE_URL + reverse("sitemap")},
         content_type="text/plain; charset=utf-8",
     )
 

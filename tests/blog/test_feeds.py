@@ -7,7 +7,7 @@ import pytest
 from blog.models import Article, Category, Source
 from tests.factories import add_comment
 
-SITE = "http://127.0.0.1:8000"  # SITE_DOMAIN's default, written into the Site on migrate
+SITE = "http://127.0.0.1:8000"  # SITE_URL's default, written into the Site on migrate
 
 
 def parse(client, url):

@@ -46,6 +46,12 @@ def test_json_ld_describes_the_news_article_with_its_attribution(client, photo_a
         "@type": "Organization",
         "name": "Wirepress",
         "url": "http://testserver/",
+        "logo": {
+            "@type": "ImageObject",
+            "url": "http://testserver/static/img/logo.png",
+            "width": 512,
+            "height": 512,
+        },
     }
     assert data["image"][0]["url"] == f"http://testserver{article.photo.url}"
     assert data["image"][0]["creditText"] == "Reuters"

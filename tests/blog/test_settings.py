@@ -11,11 +11,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_check(env, *args):
+    return run_manage(env, "check", *args)
+
+
+def run_manage(env, *args):
+    """`manage.py *args` in a fresh process whose environment adds `env`."""
     environ = {
         key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"
     }
     return subprocess.run(
-        [sys.executable, "manage.py", "check", *args],
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={**environ, "SECRET_KEY": "k7#Qz!p2@Lm9$Wv4^Rt8&Yb1*Nc6(Hd3)Jf5-Gs0+Ux" * 2, **env},
         capture_output=True,
@@ -31,6 +36,8 @@ def run_check(env, *args):
         ("DATABASE_URL", "nonsense://"),
         ("EMAIL_URL", "carrier-pigeon://"),
         ("DATABASE_CONN_MAX_AGE", "forever"),
+        ("SITE_URL", "https://news.example.org/news/"),
+        ("SITE_DOMAIN", "news.example.org"),
     ],
 )
 def test_a_bad_value_names_the_variable(name, value):

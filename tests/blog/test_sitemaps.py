@@ -2,6 +2,7 @@
 
 import datetime
 import xml.etree.ElementTree as ET
+from urllib.robotparser import RobotFileParser
 
 from django.contrib.sites.models import Site
 from django.utils import timezone
@@ -102,7 +103,7 @@ def test_categories_with_published_stories_are_listed_with_their_newest(client, 
 
 
 def test_the_site_row_follows_the_settings_on_migrate(db, settings):
-    settings.SITE_DOMAIN = "news.example.org"
+    settings.SITE_URL = "https://news.example.org"
     settings.SITE_NAME = "Example News"
     sync_site_from_settings()
     try:
@@ -121,3 +122,17 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_private_page
     for private in ("/admin/", "/accounts/", "/search/"):
         assert f"Disallow: {private}\n" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_robots_txt_lets_crawlers_read_the_privacy_page_only_of_the_comment_pages(client, db):
+    robots = RobotFileParser()
+    robots.parse(client.get("/robots.txt").content.decode().splitlines())
+    assert robots.can_fetch("Googlebot", "/comments/privacy/")
+    assert robots.can_fetch("Googlebot", "/2021/10/21/a-story/")
+    for private in (
+        "/comments/post/1/",
+        "/comments/privacy/request/",
+        "/comments/privacy/confirm/a-token/",
+        "/admin/",
+    ):
+        assert not robots.can_fetch("Googlebot", private), private

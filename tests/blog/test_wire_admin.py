@@ -7,6 +7,7 @@ from django.contrib.messages import get_messages
 
 from blog import wire
 from blog.models import Article, Source, SourceFeed
+from blog.wire.importing import _content_of
 
 STORY_TEXT = """Ceasefire talks resume in Istanbul
 
@@ -424,7 +425,7 @@ def held_article(make_article):
         wire_snapshot={"title": "Talks resume", "body": "<p>Agency v1.</p>"},
     )
     article.wire_update = {
-        "content": {**wire._content_of(article), "body": "<p>Agency v2.</p>"},
+        "content": {**_content_of(article), "body": "<p>Agency v2.</p>"},
         "received_at": "2024-05-02T09:30:00+00:00",
     }
     article.save()

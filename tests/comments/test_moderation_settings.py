@@ -5,8 +5,8 @@ import pytest
 from tests.blog.test_settings import run_check
 
 
-def test_an_akismet_key_without_the_site_address_stops_start_up():
-    result = run_check({"AKISMET_API_KEY": "abc123", "AKISMET_SITE_URL": ""})
+def test_an_akismet_site_address_that_is_no_address_stops_start_up():
+    result = run_check({"AKISMET_API_KEY": "abc123", "AKISMET_SITE_URL": "news.example.org"})
     assert result.returncode != 0
     assert "AKISMET_SITE_URL must be the site's address" in result.stderr
 
