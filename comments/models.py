@@ -308,7 +308,9 @@ class Subscription(models.Model):
             return f"{self.email} follows comments on “{self.article}”"
         return f"{self.email} follows new posts"
 
-    def get_absolute_url(self):
+    # No get_absolute_url: the address carries the subscriber's secret token, and generic
+    # "view on site" routes must never be able to hand it out.
+    def manage_url(self) -> str:
         return reverse("comments:subscriptions", args=[self.token])
 
     @property

@@ -1,7 +1,6 @@
-from django.contrib.contenttypes.views import shortcut
 from django.urls import path
 
-from comments import views
+from comments import redirects, views
 
 app_name = "comments"
 
@@ -37,5 +36,9 @@ urlpatterns = [
 
 # django-comments' models link to their target through this name (admin "View on site").
 redirect_patterns = [
-    path("cr/<int:content_type_id>/<str:object_id>/", shortcut, name="comments-url-redirect"),
+    path(
+        "cr/<int:content_type_id>/<str:object_id>/",
+        redirects.comment_target,
+        name="comments-url-redirect",
+    ),
 ]
