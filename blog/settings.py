@@ -4,6 +4,7 @@ Every variable is documented in README.md ("Configuration"). A malformed value s
 start-up with an ImproperlyConfigured error that names the variable.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -282,6 +283,18 @@ WIRE_MAX_FEED_BYTES = envint("WIRE_MAX_FEED_BYTES", 5 * 1024 * 1024)
 WIRE_DOWNLOAD_IMAGES = envbool("WIRE_DOWNLOAD_IMAGES", False)
 WIRE_MAX_IMAGE_BYTES = envint("WIRE_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 WIRE_USER_AGENT = envstr("WIRE_USER_AGENT", "Wirepress wire importer")
+# Feeds, pasted URLs and photos never reach loopback, private, link-local or multicast
+# addresses (blog/outbound.py) unless listed here: host names, addresses or CIDR ranges,
+# e.g. "wire.intranet.example,10.20.0.0/16" for an agency on the company network.
+FETCH_ALLOWED_PRIVATE_HOSTS = envlist("FETCH_ALLOWED_PRIVATE_HOSTS", "")
+for _entry in FETCH_ALLOWED_PRIVATE_HOSTS:
+    if "/" in _entry:
+        try:
+            ipaddress.ip_network(_entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"FETCH_ALLOWED_PRIVATE_HOSTS: {_entry!r} is not a network (e.g. 10.0.0.0/8)"
+            ) from None
 
 # --- Spam defence, moderation and privacy (comments.moderation, comments.privacy) ---------
 
