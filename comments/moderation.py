@@ -202,9 +202,7 @@ def check_own_duplicate(*, article, user, email, text) -> None:
     """Refuse the same text by the same person on the same article (a double post)."""
     if (
         article_comments(article)
-        .filter(
-            _same_author(user=user, email=email), comment__iexact=text.strip(), is_removed=False
-        )
+        .filter(_same_author(user=user, email=email), _same_text(text), is_removed=False)
         .exists()
     ):
         raise DuplicateComment()
@@ -222,9 +220,24 @@ FLOOD_WINDOW_DAYS = 7
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width and other look-alike letters become plain ones), lower case, single
+    """NFKC (full-width and other look-alike letters become plain ones), invisible format
+    characters (zero-width spaces and joiners, direction marks) dropped, lower case, single
     spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    visible = "".join(
+        c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf"
+    )
+    return " ".join(visible.casefold().split())
+
+
+def text_fingerprint(text: str) -> str:
+    """What the duplicate and flood checks compare: the normalized text, hashed."""
+    return hashlib.sha256(normalize(text).encode()).hexdigest()
+
+
+def _same_text(text: str) -> Q:
+    # Comments that arrived before fingerprints (or without a moderation record, e.g. the
+    # demo's) are still compared as written.
+    return Q(moderation__text_fingerprint=text_fingerprint(text)) | Q(comment__iexact=text.strip())
 
 
 def check_honeypot(honeypot: str) -> Reason | None:
@@ -327,7 +340,7 @@ def check_flood(*, user, email, text) -> Reason | None:
         return None
     copies = (
         XtdComment.norel_objects.filter(
-            comment__iexact=text.strip(),
+            _same_text(text),
             submit_date__gte=timezone.now() - timezone.timedelta(days=FLOOD_WINDOW_DAYS),
             is_removed=False,
         )

@@ -97,6 +97,7 @@ def comment_post(
         checked_at=timezone.now(),
         user_agent=user_agent[:500],
         referrer=referrer[:500],
+        text_fingerprint=moderation.text_fingerprint(text),
     )
     record.set_reasons(decision.reasons)
     with transaction.atomic():
