@@ -20,12 +20,19 @@ def article_like_toggle(*, article: Article, user) -> bool:
                 ArticleLike.objects.create(article=article, user=user)
         except IntegrityError:
             pass  # the other request liked it already; the outcome is the same
+    article_like_recount(article_ids=[article.pk])
+    article.refresh_from_db(fields=["like_count"])
+    return liked
+
+
+def article_like_recount(*, article_ids) -> None:
+    """Store each article's like count as its number of like rows."""
     likes = (
         ArticleLike.objects.filter(article=OuterRef("pk"))
         .values("article")
         .annotate(count=Count("pk"))
         .values("count")
     )
-    Article.objects.filter(pk=article.pk).update(like_count=Coalesce(Subquery(likes), Value(0)))
-    article.refresh_from_db(fields=["like_count"])
-    return liked
+    Article.objects.filter(pk__in=article_ids).update(
+        like_count=Coalesce(Subquery(likes), Value(0))
+    )

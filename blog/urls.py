@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
@@ -35,6 +36,10 @@ blog_patterns = [
     path(f"{ARTICLE}feed/", feeds.ArticleCommentsFeed(), name="article_comments_feed"),
     path(f"{ARTICLE}feed/atom/", feeds.ArticleCommentsAtomFeed(), name="article_comments_atom"),
 ]
+
+# Staff sign in through allauth's login: rate-limited per address and account, and asking
+# for the second factor of accounts that set one up. /admin/login/ only redirects there.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include((blog_patterns, "blog"))),

@@ -47,6 +47,9 @@ class CommentModeration(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # SHA-256 of the text as the duplicate and flood checks compare it (moderation.normalize):
+    # a doubled space, a zero-width space or a full-width letter does not make a new text.
+    text_fingerprint = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
     class Meta:
         verbose_name = "moderation record"
@@ -312,7 +315,9 @@ class Subscription(models.Model):
             return f"{self.email} follows comments on “{self.article}”"
         return f"{self.email} follows new posts"
 
-    def get_absolute_url(self):
+    # No get_absolute_url: the address carries the subscriber's secret token, and generic
+    # "view on site" routes must never be able to hand it out.
+    def manage_url(self) -> str:
         return reverse("comments:subscriptions", args=[self.token])
 
     @property

@@ -1,6 +1,6 @@
-from django.contrib.contenttypes.views import shortcut
 from django.urls import path
 
+from comments.discussion import redirects
 from comments.discussion import views as discussion
 from comments.moderation import views as moderation
 from comments.notifications import views as notifications
@@ -43,5 +43,9 @@ urlpatterns = [
 
 # django-comments' models link to their target through this name (admin "View on site").
 redirect_patterns = [
-    path("cr/<int:content_type_id>/<str:object_id>/", shortcut, name="comments-url-redirect"),
+    path(
+        "cr/<int:content_type_id>/<str:object_id>/",
+        redirects.comment_target,
+        name="comments-url-redirect",
+    ),
 ]

@@ -54,6 +54,9 @@ def _test_environment(settings, tmp_path):
     # Background tasks run at once, inside the request (tests of retries use the dummy one).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.SITE_URL = "http://testserver"
+    # Test feeds and pages are served on loopback (pytest-httpserver); tests of the address
+    # checks clear this.
+    settings.FETCH_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1", "localhost"]
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 
+from blog import outbound
+
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -56,13 +58,9 @@ def fetch(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    # requests' timeout bounds each read, not the whole body: a server trickling bytes
-    # must not hold an import forever.
     deadline = time.monotonic() + timeout
     try:
-        with requests.get(
-            url, headers=headers, timeout=(timeout, timeout), stream=True, allow_redirects=True
-        ) as response:
+        with outbound.get(url, headers=headers, timeout=timeout) as response:
             if response.status_code == 304:
                 return Fetched(
                     url=response.url, etag=etag, last_modified=last_modified, not_modified=True
@@ -72,21 +70,21 @@ def fetch(
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > max_bytes:
                 raise FetchError(f"the response is larger than {_size(max_bytes)}")
-            chunks, received = [], 0
-            for chunk in response.iter_content(64 * 1024):
-                received += len(chunk)
-                if received > max_bytes:
-                    raise FetchError(f"the response is larger than {_size(max_bytes)}")
-                if time.monotonic() > deadline:
-                    raise FetchError(f"timed out after {timeout:g} s")
-                chunks.append(chunk)
             return Fetched(
                 url=response.url,
-                content=b"".join(chunks),
+                content=outbound.read_body(response, max_bytes=max_bytes, deadline=deadline),
                 content_type=response.headers.get("Content-Type", ""),
                 etag=response.headers.get("ETag", "")[:300],
                 last_modified=response.headers.get("Last-Modified", "")[:100],
             )
+    except outbound.AddressRefused as exc:
+        raise FetchError(
+            f"{exc.host} is a private address: set FETCH_ALLOWED_PRIVATE_HOSTS to allow it"
+        ) from None
+    except outbound.TooLarge:
+        raise FetchError(f"the response is larger than {_size(max_bytes)}") from None
+    except requests.TooManyRedirects:
+        raise FetchError(f"more than {outbound.MAX_REDIRECTS} redirects") from None
     except requests.Timeout:
         raise FetchError(f"timed out after {timeout:g} s") from None
     except requests.ConnectionError as exc:

@@ -17,6 +17,7 @@ from comments.models import (
     Subscription,
 )
 from comments.moderation import pipeline
+from comments.moderation.checks import text_fingerprint
 from comments.moderation.reasons import Verdict
 from comments.notifications.services import (
     comment_notify,
@@ -57,6 +58,7 @@ def comment_post(*, submission: CommentSubmission) -> PostResult:
         checked_at=timezone.now(),
         user_agent=submission.user_agent[:500],
         referrer=submission.referrer[:500],
+        text_fingerprint=text_fingerprint(submission.text),
     )
     record.set_reasons(decision.reasons)
     with transaction.atomic():

@@ -3,6 +3,7 @@
 first-time commenters) and returns a `Reason` when it objects, None otherwise.
 """
 
+import hashlib
 import re
 import unicodedata
 
@@ -35,9 +36,24 @@ FLOOD_WINDOW_DAYS = 7
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width and other look-alike letters become plain ones), lower case, single
+    """NFKC (full-width and other look-alike letters become plain ones), invisible format
+    characters (zero-width spaces and joiners, direction marks) dropped, lower case, single
     spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    visible = "".join(
+        c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf"
+    )
+    return " ".join(visible.casefold().split())
+
+
+def text_fingerprint(text: str) -> str:
+    """What the duplicate and flood checks compare: the normalized text, hashed."""
+    return hashlib.sha256(normalize(text).encode()).hexdigest()
+
+
+def same_text(text: str) -> Q:
+    """Comments with the same text once normalized. Comments that arrived before
+    fingerprints (or without a moderation record, e.g. the demo's) are compared as written."""
+    return Q(moderation__text_fingerprint=text_fingerprint(text)) | Q(comment__iexact=text.strip())
 
 
 def check_honeypot(honeypot: str) -> Reason | None:
@@ -146,7 +162,7 @@ def check_flood(*, user, email, text) -> Reason | None:
         return None
     copies = (
         XtdComment.norel_objects.filter(
-            comment__iexact=text.strip(),
+            same_text(text),
             submit_date__gte=timezone.now() - timezone.timedelta(days=FLOOD_WINDOW_DAYS),
             is_removed=False,
         )

@@ -37,6 +37,7 @@ from comments.moderation.checks import (
     check_link_markup,
     check_links,
     same_author,
+    same_text,
 )
 from comments.moderation.reasons import Decision, Verdict
 
@@ -144,7 +145,7 @@ def check_own_duplicate(submission: CommentSubmission) -> None:
         comments_on(submission.article)
         .filter(
             same_author(user=submission.user, email=submission.email),
-            comment__iexact=submission.text.strip(),
+            same_text(submission.text),
             is_removed=False,
         )
         .exists()

@@ -183,4 +183,4 @@ def subscription_resume(request, token):
         return _invalid_link(request)
     if services.subscription_resume(subscription=subscription):
         messages.success(request, f"Resumed: {subscription}.")
-    return redirect(subscription)
+    return redirect(subscription.manage_url())

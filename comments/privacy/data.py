@@ -15,15 +15,18 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django_comments_xtd.models import XtdComment
+from django_comments.models import CommentFlag
+from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
-from blog.models import Article
+from blog.models import Article, ArticleLike
+from blog.services import article_like_recount
 from comments.discussion.selectors import comments_by_address
-from comments.models import CommentModeration, CommentReport, DataRequest
+from comments.models import CommentModeration, CommentReport, DataRequest, Delivery, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -82,13 +85,59 @@ def data_export(*, email: str) -> dict:
             }
             for r in reports.order_by("created_at")
         ],
+        **_mail_and_likes_export(email),
+    }
+
+
+def _when(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _mail_and_likes_export(email: str) -> dict:
+    """The address's subscriptions and the emails sent to it; the likes of its accounts."""
+    subscriptions = Subscription.objects.filter(email__iexact=email).select_related("article")
+    deliveries = Delivery.objects.filter(subscription__email__iexact=email).select_related(
+        "mailing__article"
+    )
+    comment_likes = CommentFlag.objects.filter(user__email__iexact=email, flag=LIKEDIT_FLAG)
+    article_likes = ArticleLike.objects.filter(user__email__iexact=email).select_related("article")
+    return {
+        "subscriptions": [
+            {
+                "kind": s.kind,
+                "article": s.article.title if s.article else None,
+                "created_at": _when(s.created_at),
+                "confirmed_at": _when(s.confirmed_at),
+                "unsubscribed_at": _when(s.unsubscribed_at),
+            }
+            for s in subscriptions.order_by("created_at")
+        ],
+        "emails_sent": [
+            {
+                "kind": d.mailing.kind,
+                "article": d.mailing.article.title if d.mailing.article else None,
+                "status": d.status,
+                "sent_at": _when(d.sent_at),
+            }
+            for d in deliveries.order_by("pk")
+        ],
+        "comment_likes": [
+            {"comment_id": like.comment_id, "liked_at": _when(like.flag_date)}
+            for like in comment_likes.order_by("flag_date")
+        ],
+        "article_likes": [
+            {"article": like.article.title, "liked_at": _when(like.created_at)}
+            for like in article_likes.order_by("created_at")
+        ],
     }
 
 
 def data_erase(*, email: str, delete_text: bool = False) -> int:
     """Anonymise the commenter's comments: name "Anonymous"; email, website, IP address, user
     agent, referrer and the link to their account removed; notifications off. With
-    `delete_text` the text goes too and the comments are removed (replies to them stay). Their reports and data requests are deleted. Returns the number of
+    `delete_text` the text goes too and the comments are removed (replies to them stay).
+    Their reports, data requests and subscriptions (with the record of emails sent) are
+    deleted, and so are the likes of accounts with this address. Returns the number of
     comments. Blocks by editors are kept: they are there to stop abuse."""
     email = email.strip()
     with transaction.atomic():
@@ -110,6 +159,12 @@ def data_erase(*, email: str, delete_text: bool = False) -> int:
             records.update(status=CommentModeration.Status.REMOVED)
         CommentReport.objects.filter(Q(email__iexact=email) | Q(user__email__iexact=email)).delete()
         DataRequest.objects.filter(email__iexact=email).delete()
+        Subscription.objects.filter(email__iexact=email).delete()  # deliveries cascade
+        CommentFlag.objects.filter(user__email__iexact=email, flag=LIKEDIT_FLAG).delete()
+        article_likes = ArticleLike.objects.filter(user__email__iexact=email)
+        liked_articles = list(article_likes.values_list("article_id", flat=True))
+        article_likes.delete()
+        article_like_recount(article_ids=liked_articles)
     return len(ids)
 
 
@@ -203,12 +258,19 @@ def personal_data_purge(*, now=None) -> PurgeResult:
     spam_deleted = 0
     if settings.COMMENTS_SPAM_RETENTION_DAYS > 0:
         spam_cutoff = now - timezone.timedelta(days=settings.COMMENTS_SPAM_RETENTION_DAYS)
+        # Counted from when it became spam (an editor's decision, or the check on arrival),
+        # not from when it was written: an old comment marked spam today is kept for the
+        # whole retention, in case the decision is undone.
         spam_ids = list(
-            XtdComment.objects.filter(
-                moderation__status=CommentModeration.Status.SPAM, submit_date__lt=spam_cutoff
-            ).values_list("pk", flat=True)
+            CommentModeration.objects.annotate(
+                spam_since=Coalesce(F("reviewed_at"), F("checked_at"))
+            )
+            .filter(status=CommentModeration.Status.SPAM, spam_since__lt=spam_cutoff)
+            # A comment that was public before it was marked spam may have replies: deleting
+            # it would make them top-level (or delete them with it). It stays, hidden.
+            .exclude(comment_id__in=XtdComment.objects.filter(level__gt=0).values("parent_id"))
+            .values_list("comment_id", flat=True)
         )
-        # Spam is never replied to (it is never public), so no thread loses a branch.
         XtdComment.objects.filter(pk__in=spam_ids).delete()
         spam_deleted = len(spam_ids)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from blog.models import Source, SourceFeed
+from tests.browser.signin import staff_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -43,10 +44,7 @@ def test_an_editor_imports_and_publishes_a_story_that_a_reader_then_sees(
     SourceFeed.objects.create(source=unian, url=feed_server.url_for("/unian.rss"))
 
     # The editor logs in and imports the agency's feed.
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "editor-password")
-    page.click("input[type=submit]")
+    staff_sign_in(page, live_server.url, "editor@example.org", "editor-password")
     page.get_by_role("link", name="Sources").click()
     page.check(f"input[name=_selected_action][value='{unian.pk}']")
     page.select_option("select[name=action]", "import_now")

@@ -181,8 +181,8 @@ def test_the_retention_command_deletes_old_spam_and_old_requests(article, settin
     new_spam = post(article, email="b@example.org", text="New spam.")
     for comment in (old_spam, new_spam):
         comment_mark_spam(comment, by=editor)
-    XtdComment.objects.filter(pk=old_spam.pk).update(
-        submit_date=timezone.now() - timezone.timedelta(days=31)
+    CommentModeration.objects.filter(comment=old_spam).update(
+        reviewed_at=timezone.now() - timezone.timedelta(days=31)
     )
     DataRequest.objects.create(email="a@example.org", kind="export", token_hash="x" * 64)
     DataRequest.objects.update(created_at=timezone.now() - timezone.timedelta(days=31))
