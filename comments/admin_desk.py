@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -127,6 +127,7 @@ class ModerationDeskMixin:
     def _when(value) -> str:
         return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
 
+    @admin.display(description="comment")
     def comment_summary(self, comment):
         return format_html(
             '<span class="desk-author">{}</span> <span class="desk-meta">{}{}</span>'
@@ -137,8 +138,7 @@ class ModerationDeskMixin:
             Truncator(comment.comment).chars(160) or "(no text)",
         )
 
-    comment_summary.short_description = "comment"
-
+    @admin.display(description="article")
     def article_link(self, comment):
         article = comment_article(comment)
         if article is None:
@@ -150,8 +150,7 @@ class ModerationDeskMixin:
             Truncator(article.title).chars(70),
         )
 
-    article_link.short_description = "article"
-
+    @admin.display(description="status")
     def status_and_reasons(self, comment):
         status = comment_status(comment)
         record = getattr(comment, "moderation", None)
@@ -172,8 +171,7 @@ class ModerationDeskMixin:
             else "",
         )
 
-    status_and_reasons.short_description = "status"
-
+    @admin.display(description="moderate")
     def desk_buttons(self, comment):
         """Buttons of the "comment-desk" form that the page renders once, outside the
         changelist's own form (forms cannot nest)."""
@@ -191,13 +189,10 @@ class ModerationDeskMixin:
         reply = ""
         if status in (Status.PUBLISHED, Status.HELD):
             reply = format_html(
-                '<a class="desk-reply" data-desk-key="r" href="{}" title="Reply (key r)">'
-                "Reply</a>",
+                '<a class="desk-reply" data-desk-key="r" href="{}" title="Reply (key r)">Reply</a>',
                 self._url("reply", comment.pk),
             )
         return format_html('<div class="desk-buttons">{}{}</div>', buttons, reply)
-
-    desk_buttons.short_description = "moderate"
 
     def _url(self, view: str, *args) -> str:
         opts = self.opts
@@ -220,30 +215,26 @@ class ModerationDeskMixin:
 
     # --- The change form -------------------------------------------------------------------
 
+    @admin.display(description="article")
     def article_and_thread(self, comment):
         article = comment_article(comment)
         if article is None:
             return "The article no longer exists."
-        parts = [
-            format_html(
-                '<a href="{}#comment-{}">{}</a> (<a href="{}">edit the article</a>)',
-                article.get_absolute_url(),
-                comment.pk,
-                article.title,
-                reverse("admin:blog_article_change", args=[article.pk]),
-            )
-        ]
+        in_reply = ""
         if comment.parent_id != comment.pk:
-            parts.append(
-                format_html(
-                    '<br>In reply to <a href="{}">comment {}</a>',
-                    self._url("change", comment.parent_id),
-                    comment.parent_id,
-                )
+            in_reply = format_html(
+                '<br>In reply to <a href="{}">comment {}</a>',
+                self._url("change", comment.parent_id),
+                comment.parent_id,
             )
-        return format_html_join("", "{}", ((part,) for part in parts))
-
-    article_and_thread.short_description = "article"
+        return format_html(
+            '<a href="{}#comment-{}">{}</a> (<a href="{}">edit the article</a>){}',
+            article.get_absolute_url(),
+            comment.pk,
+            article.title,
+            reverse("admin:blog_article_change", args=[article.pk]),
+            in_reply,
+        )
 
     def account(self, comment):
         if comment.user is None:
@@ -255,12 +246,12 @@ class ModerationDeskMixin:
             " (staff)" if comment.user.is_staff else "",
         )
 
+    @admin.display(description="user agent")
     def user_agent(self, comment):
         record = getattr(comment, "moderation", None)
         return (record.user_agent if record else "") or "–"
 
-    user_agent.short_description = "user agent"
-
+    @admin.display(description="what happened")
     def history(self, comment):
         """The spam pipeline's verdict, editors' decisions and edits, readers' reports."""
         events = []
@@ -356,6 +347,7 @@ class ModerationDeskMixin:
     def reply_view(self, request, object_id):
         parent = self._desk_comment(request, object_id)
         form = ReplyForm(request.POST or None, parent=parent)
+        form.fields["comment"].widget.attrs["autofocus"] = True  # reached by the "r" key
         if request.method == "POST" and form.is_valid():
             try:
                 reply = self._post_reply(request, parent, form.cleaned_data["comment"])
