@@ -15,6 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django_comments.models import CommentFlag
 from django_comments_xtd.admin import XtdCommentsAdmin
 from django_comments_xtd.models import BlackListedDomain, XtdComment
@@ -282,10 +284,15 @@ class BlockedCommenterAdmin(admin.ModelAdmin):
 
 @admin.register(CommentReport)
 class CommentReportAdmin(admin.ModelAdmin):
-    list_display = ["comment", "user", "email", "reason", "created_at"]
+    list_display = ["created_at", "comment_link", "reason", "user", "email"]
     list_select_related = ["comment", "user"]
     search_fields = ["email", "reason", "comment__comment"]
     raw_id_fields = ["comment", "user"]
+
+    @admin.display(description="comment")
+    def comment_link(self, report):
+        url = reverse("admin:comments_comment_change", args=[report.comment_id])
+        return format_html('<a href="{}">{}</a>', url, report.comment)
 
 
 @admin.register(DataRequest)

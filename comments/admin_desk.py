@@ -187,7 +187,7 @@ class ModerationDeskMixin:
             ),
         )
         reply = ""
-        if status in (Status.PUBLISHED, Status.HELD):
+        if not reply_refusal(comment):
             reply = format_html(
                 '<a class="desk-reply" data-desk-key="r" href="{}" title="Reply (key r)">Reply</a>',
                 self._url("reply", comment.pk),
@@ -374,6 +374,7 @@ class ModerationDeskMixin:
             "parent": parent,
             "article": comment_article(parent),
             "form": form,
+            "refusal": reply_refusal(parent),
             "next": request.POST.get("next") or request.GET.get("next", ""),
         }
         return TemplateResponse(request, "admin/comments/comment/reply.html", context)

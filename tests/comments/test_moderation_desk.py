@@ -262,6 +262,23 @@ def test_the_reply_page_quotes_the_comment(editor_client, held):
     )
 
 
+def test_a_comment_as_deep_as_replies_go_offers_no_reply(editor_client, article, settings):
+    settings.COMMENTS_XTD_MAX_THREAD_LEVEL = 1
+    deep = post(article, text="A reply.", parent=post(article, text="A comment."))
+    row = parse(editor_client.get(CHANGELIST)).xpath("//tbody/tr")[0]
+    assert "A reply." in row.text_content() and not row.xpath('.//a[@class="desk-reply"]')
+    response = editor_client.get(reply_url(deep))
+    assert "as deep as it can go" in text_of(parse(response), '//p[@class="errornote"]')
+
+
+def test_reports_link_to_the_comment_on_the_desk(editor_client, held, reader):
+    CommentReport.objects.create(comment=held, user=reader, reason="Spammy")
+    page = parse(editor_client.get("/admin/comments/commentreport/"))
+    assert page.xpath("//td[@class='field-comment_link']/a/@href") == [
+        f"{CHANGELIST}{held.pk}/change/"
+    ]
+
+
 def test_replying_is_denied_to_staff_without_the_moderate_permission(client, clerk, held):
     client.force_login(clerk)
     assert client.post(reply_url(held), {"comment": "Hello"}).status_code == 403
