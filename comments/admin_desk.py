@@ -108,7 +108,7 @@ class ReplyForm(forms.Form):
         text = self.cleaned_data["comment"].strip()
         limit = settings.COMMENTS_MAX_LENGTH
         if len(text) > limit:
-            raise forms.ValidationError(f"Keep it under {limit} characters (now {len(text)}).")
+            raise forms.ValidationError(f"Keep it to {limit} characters (it has {len(text)}).")
         return text
 
     def clean(self):

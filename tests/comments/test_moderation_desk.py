@@ -249,7 +249,7 @@ def test_an_empty_reply_asks_for_text_and_a_long_one_keeps_what_was_typed(
     assert response.context["form"].errors["comment"] == ["This field is required."]
     settings.COMMENTS_MAX_LENGTH = 10
     response = editor_client.post(reply_url(held), {"comment": "Far too long a reply."})
-    assert "Keep it under 10 characters" in response.content.decode()
+    assert "Keep it to 10 characters (it has 21)." in response.content.decode()
     assert "Far too long a reply." in response.content.decode()
     assert XtdComment.objects.count() == 1
 
