@@ -101,7 +101,8 @@ class ReplyForm(forms.Form):
     comment = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args, parent, **kwargs):
-        super().__init__(*args, **kwargs)
+        # Its own ids: on the change form it stands beside the comment's own "comment" field.
+        super().__init__(*args, auto_id="reply_%s", **kwargs)
         self.parent = parent
 
     def clean_comment(self):
