@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from comments.models import CommentModeration
 from tests.comments.factories import post
@@ -41,11 +42,26 @@ def test_j_then_s_marks_the_second_comment_spam(desk, live_server, article):
     assert "Newer" in rows.nth(0).inner_text()  # newest first
 
     desk.keyboard.press("j")
-    assert rows.nth(1).get_attribute("aria-current") == "true"
+    expect(rows.nth(1)).to_have_attribute("aria-current", "true")
     desk.keyboard.press("s")
     desk.locator(".messagelist").wait_for()
     assert "Comment by Older marked as spam." in desk.locator(".messagelist").inner_text()
     assert CommentModeration.objects.get(comment=older).status == "spam"
     assert CommentModeration.objects.get(comment=newer).status == "published"
     # The cursor stays on the row the editor was on.
-    assert rows.nth(1).get_attribute("aria-current") == "true"
+    expect(rows.nth(1)).to_have_attribute("aria-current", "true")
+
+
+def test_r_opens_the_reply_and_the_reply_shows_with_a_staff_badge(desk, live_server, article):
+    post(article, name="Rita", text="Is the photo from today?")
+    desk.goto(f"{live_server.url}/admin/comments/comment/")
+    desk.keyboard.press("r")
+    desk.wait_for_url("**/reply/")
+    desk.keyboard.type("Yes, taken this morning.")  # the reply box has the focus
+    desk.get_by_role("button", name="Reply").click()
+    assert "Your reply to Rita is published" in desk.locator(".messagelist").inner_text()
+
+    desk.goto(live_server.url + article.get_absolute_url())
+    reply = desk.locator(".comment-body", has_text="Yes, taken this morning.")
+    assert reply.locator(".comment-author").inner_text() == "editor"
+    assert reply.locator(".comment-badge").inner_text() == "staff"
