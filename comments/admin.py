@@ -1,25 +1,32 @@
 """Editors' moderation of comments: the queue (filters by status, article and reason, the
-pipeline's reasons shown), bulk actions that go through comments.services, blocking
-commenters, the blocklist, readers' reports and commenters' data requests."""
+pipeline's reasons shown), bulk actions that go through comments.moderation.actions, blocking
+commenters, the blocklist, readers' reports and commenters' data requests.
+
+Everything about comments sits in one "Discussion" section: comments through a proxy model
+in this app, and the stock django_comments / xtd entries (flags, xtd's domain blacklist,
+which Wirepress's blocklist replaces) are unregistered. The desk's per-row actions, reply
+and change form are in comments.moderation.desk."""
 
 import json
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, OuterRef, Q, Subquery
-from django.db.models.functions import Cast
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.utils.html import format_html, format_html_join
+from django.urls import reverse
+from django.utils.html import format_html
+from django_comments.models import CommentFlag
 from django_comments_xtd.admin import XtdCommentsAdmin
-from django_comments_xtd.models import XtdComment
+from django_comments_xtd.models import BlackListedDomain, XtdComment
 
 from blog.models import Article
 from comments.discussion.selectors import STATUS_FILTERS
 from comments.models import (
     BlockedCommenter,
     BlocklistEntry,
+    Comment,
     CommentModeration,
     CommentReport,
     DataRequest,
@@ -29,22 +36,14 @@ from comments.models import (
 )
 from comments.moderation import actions as services
 from comments.moderation.akismet import akismet_enabled
+from comments.moderation.desk import ModerationDeskMixin
 from comments.moderation.reasons import CHECK_LABELS
 from comments.privacy import data as privacy
 
-admin.site.unregister(XtdComment)
+for stock_model in (XtdComment, CommentFlag, BlackListedDomain):
+    admin.site.unregister(stock_model)
 
 Status = CommentModeration.Status
-
-
-def comment_status(comment) -> str:
-    """published / held / spam / removed, from what readers see and the moderation record."""
-    if comment.is_removed:
-        return Status.REMOVED
-    if comment.is_public:
-        return Status.PUBLISHED
-    record = getattr(comment, "moderation", None)
-    return Status.SPAM if record and record.status == Status.SPAM else Status.HELD
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -91,20 +90,47 @@ class ArticleFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(XtdComment)
-class CommentAdmin(XtdCommentsAdmin):
+@admin.register(Comment)
+class CommentAdmin(ModerationDeskMixin, XtdCommentsAdmin):
+    # Four columns and the buttons fit 1280 px beside the filters (static/css/comment-desk.css).
     list_display = [
-        "cid",
-        "name",
-        "excerpt",
-        "article_title",
-        "submit_date",
-        "status",
-        "reasons",
+        "comment_summary",
+        "article_link",
+        "status_and_reasons",
         "report_count",
+        "desk_buttons",
     ]
+    list_display_links = ["comment_summary"]
     list_filter = [StatusFilter, ReasonFilter, ArticleFilter, "submit_date"]
     list_select_related = ["moderation"]
+    ordering = ["-submit_date", "-pk"]  # newest first, as a moderation queue reads
+    fieldsets = [
+        (None, {"fields": ["article_and_thread", "status_and_reasons", "comment"]}),
+        (
+            "Author",
+            {
+                "fields": [
+                    "user_name",
+                    "user_email",
+                    "user_url",
+                    "account",
+                    "submit_date",
+                    "ip_address",
+                    "user_agent",
+                ]
+            },
+        ),
+        ("History", {"fields": ["history"]}),
+    ]
+    readonly_fields = [
+        "article_and_thread",
+        "status_and_reasons",
+        "account",
+        "submit_date",
+        "ip_address",
+        "user_agent",
+        "history",
+    ]
     actions = [
         "approve_comments",
         "unpublish_comments",
@@ -118,19 +144,20 @@ class CommentAdmin(XtdCommentsAdmin):
     # Exporting hands out emails, IP addresses and user agents: moderators only, like the rest.
     moderator_actions = set(actions)
 
+    class Media:
+        css = {"all": ["css/comment-desk.css"]}
+        js = ["js/comment-desk.js"]
+
     def get_queryset(self, request):
-        article_title = Article.objects.annotate(pk_text=Cast("pk", CharField())).filter(
-            pk_text=OuterRef("object_pk")
-        )
         return (
             super()
             .get_queryset(request)
             .select_related("moderation")
-            .annotate(
-                report_total=Count("reports", distinct=True),
-                article_title=Subquery(article_title.values("title")[:1]),
-            )
+            .annotate(report_total=Count("reports", distinct=True))
         )
+
+    def has_add_permission(self, request):
+        return False  # comments come from readers; editors reply from a comment
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -138,32 +165,6 @@ class CommentAdmin(XtdCommentsAdmin):
             for name in self.moderator_actions:
                 actions.pop(name, None)
         return actions
-
-    @admin.display(description="comment")
-    def excerpt(self, comment):
-        return comment.comment[:80] + ("…" if len(comment.comment) > 80 else "")
-
-    @admin.display(description="article")
-    def article_title(self, comment):
-        return (comment.article_title or "")[:50]
-
-    @admin.display(description="status")
-    def status(self, comment):
-        return Status(comment_status(comment)).label
-
-    @admin.display(description="reasons")
-    def reasons(self, comment):
-        record = getattr(comment, "moderation", None)
-        if not record or not record.reasons:
-            return "–"
-        return format_html(
-            "<ul class='moderation-reasons'>{}</ul>",
-            format_html_join(
-                "",
-                "<li><b>{}</b> ({}): {}</li>",
-                ((r["check"], r["verdict"], r["detail"]) for r in record.reasons),
-            ),
-        )
 
     @admin.display(description="reports", ordering="report_total")
     def report_count(self, comment):
@@ -173,6 +174,7 @@ class CommentAdmin(XtdCommentsAdmin):
         count = 0
         for comment in queryset:
             service(comment, by=request.user)
+            self.log_change(request, comment, done.capitalize() + ".")
             count += 1
         self.message_user(request, f"{count} comment(s) {done}.", messages.SUCCESS)
         return count
@@ -190,8 +192,11 @@ class CommentAdmin(XtdCommentsAdmin):
         self._each(request, queryset, services.comment_remove, "removed")
 
     def _akismet_corrections(self, request, queryset, service, done: str):
-        told = sum(1 for comment in queryset if service(comment, by=request.user))
-        count = queryset.count()
+        told = count = 0
+        for comment in queryset:
+            told += bool(service(comment, by=request.user))
+            self.log_change(request, comment, done.capitalize() + ".")
+            count += 1
         self.message_user(request, f"{count} comment(s) {done}.", messages.SUCCESS)
         if akismet_enabled():
             level = messages.SUCCESS if told == count else messages.WARNING
@@ -282,10 +287,15 @@ class BlockedCommenterAdmin(admin.ModelAdmin):
 
 @admin.register(CommentReport)
 class CommentReportAdmin(admin.ModelAdmin):
-    list_display = ["comment", "user", "email", "reason", "created_at"]
+    list_display = ["created_at", "comment_link", "reason", "user", "email"]
     list_select_related = ["comment", "user"]
     search_fields = ["email", "reason", "comment__comment"]
     raw_id_fields = ["comment", "user"]
+
+    @admin.display(description="comment")
+    def comment_link(self, report):
+        url = reverse("admin:comments_comment_change", args=[report.comment_id])
+        return format_html('<a href="{}">{}</a>', url, report.comment)
 
 
 @admin.register(DataRequest)

@@ -415,3 +415,13 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.subscription.email}: {self.get_status_display()}"
+
+
+class Comment(XtdComment):
+    """django-comments-xtd's comment as the admin's moderation desk shows it: a proxy, so
+    comments sit in the Discussion section with everything else about them (the stock
+    django_comments and xtd sections are unregistered in comments.admin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "comment"

@@ -206,6 +206,8 @@ def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
             like_count=Count("flags", filter=Q(flags__flag=LIKEDIT_FLAG)),
             # A commenter who logged in with Google, X... shows that account's picture.
             social_avatar=F("user__social_profile__avatar_url"),
+            # Editors' comments carry a "staff" badge; the join above brings it for free.
+            author_is_staff=F("user__is_staff"),
         )
     )
     liked = set()

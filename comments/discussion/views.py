@@ -93,6 +93,8 @@ def _rejection_response(request, article, form, rejection: CommentRejected):
 def _posted_json(request, article, form, comment) -> JsonResponse:
     """The new comment as the page's script inserts it, and the empty form for the next."""
     profile = social_profile_of(request.user) if request.user.is_authenticated else None
+    # The tree's query annotates this; a comment just posted has the poster's own flag.
+    comment.author_is_staff = request.user.is_staff
     node = CommentNode(
         comment=comment,
         avatar=profile.avatar_url if profile else "",

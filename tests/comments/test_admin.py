@@ -5,7 +5,7 @@ from django_comments_xtd.models import XtdComment
 from tests.factories import add_comment
 from tests.helpers import comment_item, parse, text_of
 
-CHANGELIST = "/admin/django_comments_xtd/xtdcomment/"
+CHANGELIST = "/admin/comments/comment/"
 PLACEHOLDER = "This comment is no longer available."
 
 

@@ -12,7 +12,7 @@ from tests.factories import post
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "/admin/django_comments_xtd/xtdcomment/"
+CHANGELIST = "/admin/comments/comment/"
 
 
 @pytest.fixture
@@ -169,7 +169,9 @@ def test_staff_without_the_moderate_permission_get_no_moderation_actions(
     from django.contrib.auth.models import Permission
 
     clerk = django_user_model.objects.create_user("clerk", "clerk@example.org", is_staff=True)
-    clerk.user_permissions.add(Permission.objects.get(codename="view_xtdcomment"))
+    clerk.user_permissions.add(
+        Permission.objects.get(content_type__app_label="comments", codename="view_comment")
+    )
     client.force_login(clerk)
     response = client.get(CHANGELIST)
     action_form = response.context["action_form"]

@@ -168,7 +168,7 @@ def test_a_held_comment_notifies_nobody_until_an_editor_approves_it(
 
     for _ in range(2):  # approving twice still emails once
         response = admin_client.post(
-            "/admin/django_comments_xtd/xtdcomment/",
+            "/admin/comments/comment/",
             {"action": "approve_comments", "_selected_action": [comment.pk]},
         )
         assert response.status_code == 302

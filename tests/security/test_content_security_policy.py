@@ -61,6 +61,6 @@ def test_the_admin_works_under_the_policy(live_server, page, demo, editor):
 
     page.goto(f"{live_server.url}/admin/blog/article/{demo.pk}/change/")
     expect(page.locator("#id_title")).to_have_value(demo.title)
-    page.goto(f"{live_server.url}/admin/django_comments_xtd/xtdcomment/")
+    page.goto(f"{live_server.url}/admin/comments/comment/")
 
     assert violations == []

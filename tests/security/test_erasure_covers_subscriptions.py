@@ -73,9 +73,11 @@ def test_view_only_staff_cannot_export_personal_data(client, django_user_model, 
 
     add_comment(article, "Hello", user_email="private@example.org")
     clerk = django_user_model.objects.create_user("clerk", "clerk@example.org", is_staff=True)
-    clerk.user_permissions.add(Permission.objects.get(codename="view_xtdcomment"))
+    clerk.user_permissions.add(
+        Permission.objects.get(content_type__app_label="comments", codename="view_comment")
+    )
     client.force_login(clerk)
-    changelist = reverse("admin:django_comments_xtd_xtdcomment_changelist")
+    changelist = reverse("admin:comments_comment_changelist")
     ids = list(
         django_user_model._meta.apps.get_model(
             "django_comments_xtd", "XtdComment"

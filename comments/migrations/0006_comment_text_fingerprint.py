@@ -30,7 +30,7 @@ def fingerprint_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0004_subscriptions_and_mailings'),
+        ('comments', '0005_comment_desk_proxy'),
     ]
 
     operations = [
