@@ -139,6 +139,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    # Article revisions (blog/revisions.py).
+    "reversion",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +153,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last: it only looks at 404s, turning an old article address into a 301.
+    "blog.redirects.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "blog.urls"
@@ -392,6 +396,8 @@ FEED_ITEMS = envint("FEED_ITEMS", 20)
 WIDGETS_CACHE_SECONDS = envint("WIDGETS_CACHE_SECONDS", 60)
 # Avatars are local identicons unless this sends readers' hashed emails to Gravatar.
 AVATARS_GRAVATAR = envbool("AVATARS_GRAVATAR", False)
+# How often the article form saves what an editor types (static/js/autosave.js).
+ARTICLE_AUTOSAVE_SECONDS = envint("ARTICLE_AUTOSAVE_SECONDS", 30)
 
 LOGGING = {
     "version": 1,

@@ -248,3 +248,39 @@ def smtp(settings):
     yield sink
     if sink.controller is not None:
         sink.stop()
+
+
+@pytest.fixture
+def make_staff(db, django_user_model):
+    """make_staff("Contributor" | "Author" | "Editor", username) -> a staff member in that
+    newsroom role (the groups are created by a migration)."""
+    from django.contrib.auth.models import Group
+
+    def make(role, username=None):
+        username = username or role.lower()
+        user = django_user_model.objects.create_user(
+            username,
+            f"{username}@example.org",
+            f"{username}-password",
+            first_name=username.capitalize(),
+            is_staff=True,
+        )
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def contributor(make_staff):
+    return make_staff("Contributor")
+
+
+@pytest.fixture
+def author(make_staff):
+    return make_staff("Author")
+
+
+@pytest.fixture
+def newsroom_editor(make_staff):
+    return make_staff("Editor", "desk")
