@@ -93,7 +93,7 @@ def test_a_contributor_sees_and_opens_only_their_own_stories(
     html = client.get(LIST).content.decode()
     assert "Contributor&#x27;s draft" in html and "Someone else" not in html
     assert client.get(change_url(other)).status_code == 302  # "does not exist", to the index
-    response = client.post(change_url(other), form_data(other, title="Hijacked"))
+    client.post(change_url(other), form_data(other, title="Hijacked"))
     other.refresh_from_db()
     assert other.title == "Someone else's"
     assert client.get(f"/admin/blog/article/{other.pk}/revisions/").status_code == 404
