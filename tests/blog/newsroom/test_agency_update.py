@@ -3,7 +3,6 @@
 import pytest
 
 from blog import wire
-from blog.models import Article
 from blog.revisions import article_versions
 from tests.blog.newsroom.conftest import messages_of
 
