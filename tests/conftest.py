@@ -253,8 +253,23 @@ def smtp(settings):
 @pytest.fixture
 def make_staff(db, django_user_model):
     """make_staff("Contributor" | "Author" | "Editor", username) -> a staff member in that
-    newsroom role (the groups are created by a migration)."""
-    from django.contrib.auth.models import Group
+    newsroom role. The groups are created by a migration; a test with a live server starts
+    from a flushed database, so the migration's definition is applied again when needed."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    roles = importlib.import_module("blog.migrations.0021_newsroom_roles").ROLES
+
+    def group(role):
+        group, created = Group.objects.get_or_create(name=role)
+        if created:
+            for perm in roles[role]:
+                app_label, codename = perm.split(".")
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
+        return group
 
     def make(role, username=None):
         username = username or role.lower()
@@ -265,7 +280,7 @@ def make_staff(db, django_user_model):
             first_name=username.capitalize(),
             is_staff=True,
         )
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(group(role))
         return user
 
     return make

@@ -234,3 +234,16 @@ def test_a_superuser_keeps_every_right(client, editor, own_draft):
     own_draft.refresh_from_db()
     assert own_draft.is_public
     assert client.get("/admin/blog/article/paste/").status_code == 200
+
+
+def test_migrating_creates_the_three_roles(db):
+    from django.contrib.auth.models import Group
+
+    rights = {
+        group.name: {p.codename for p in group.permissions.all()}
+        for group in Group.objects.prefetch_related("permissions")
+    }
+    assert {"add_article", "change_article"} <= rights["Contributor"]
+    assert "publish_article" not in rights["Contributor"]
+    assert "publish_article" in rights["Author"] and "edit_any_article" not in rights["Author"]
+    assert {"edit_any_article", "import_wire", "can_moderate"} <= rights["Editor"]
