@@ -125,10 +125,12 @@ class EditingAdminMixin:
     def revision_restore_view(self, request, pk, version_id):
         article = self._article_or_404(request, pk, change=True)
         version = get_object_or_404(article_versions(article), pk=version_id)
-        revision_restore(article=article, version=version, user=request.user)
+        notes = revision_restore(article=article, version=version, user=request.user)
         self.message_user(
             request, "The revision is restored (and kept as the newest one).", messages.SUCCESS
         )
+        for note in notes:
+            self.message_user(request, note, messages.WARNING)
         return redirect("admin:blog_article_change", article.pk)
 
     # --- Autosave and preview --------------------------------------------------------------
@@ -164,9 +166,6 @@ class EditingAdminMixin:
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context.update(self.autosave_context(request, obj))
         if obj is not None and obj.wire_update:
-            context["agency_update_form"] = AgencyUpdateForm(
-                choices=self._agency_choices(obj), initial={"fields": list(agency_update.PARTS)}
-            )
             context["agency_update_parts"] = agency_update.agency_update_parts(article=obj)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
@@ -199,16 +198,13 @@ class EditingAdminMixin:
 
     # --- Agency updates --------------------------------------------------------------------
 
-    def _agency_choices(self, article):
-        return [(key, label) for key, (label, _) in agency_update.PARTS.items()]
-
     def agency_update_view(self, request, pk):
         """Apply the ticked parts of the agency's update held for review."""
         article = self._article_or_404(request, pk, change=True)
         if not article.wire_update:
             self.message_user(request, "There is no agency update to apply.", messages.WARNING)
             return redirect("admin:blog_article_change", article.pk)
-        form = AgencyUpdateForm(request.POST, choices=self._agency_choices(article))
+        form = AgencyUpdateForm(request.POST, choices=agency_update.PART_CHOICES)
         if not form.is_valid():
             self.message_user(request, " ".join(form.errors["fields"]), messages.ERROR)
             return redirect("admin:blog_article_change", article.pk)

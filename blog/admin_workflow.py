@@ -60,6 +60,14 @@ class WorkflowAdminMixin:
             return allowed
         return workflow.article_editable_by(obj, request.user)
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not workflow.user_can_publish(request.user):
+            # Bulk deletion checks no story's state: a Contributor deletes a draft from its
+            # page, where the per-story right applies.
+            actions.pop("delete_selected", None)
+        return actions
+
     def has_publish_permission(self, request):
         return workflow.user_can_publish(request.user)
 

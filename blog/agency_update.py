@@ -17,6 +17,7 @@ PARTS = {
     "photo": ("Photo", ["photo_url", "photo_caption", "photo_credit"]),
     "byline": ("Byline and original link", ["original_byline", "original_url"]),
 }
+PART_CHOICES = [(key, label) for key, (label, _) in PARTS.items()]
 
 
 def _incoming(article: Article) -> dict:

@@ -95,9 +95,16 @@ def revisions_compare(*, old: Version, new: Version) -> list[FieldDiff]:
     return diffs
 
 
-def revision_restore(*, article: Article, version: Version, user) -> Article:
-    """Put the story of `version` back into `article`; the result is a new revision."""
-    saved = version.field_dict
+def revision_restore(*, article: Article, version: Version, user) -> list[str]:
+    """Put the story of `version` back into `article`; the result is a new revision.
+    Returns what could not be restored, for the editor."""
+    saved = dict(version.field_dict)
+    notes = []
+    if Article.objects.filter(slug=saved.get("slug")).exclude(pk=article.pk).exists():
+        # Another story has taken the address since: this one keeps its current slug.
+        notes.append(
+            f"The slug “{saved.pop('slug')}” now belongs to another story: kept “{article.slug}”."
+        )
     old_url = article.get_absolute_url() if article.is_public else ""
     many = {}
     with transaction.atomic(), revision_by(user, _restored_comment(version)):
@@ -114,7 +121,7 @@ def revision_restore(*, article: Article, version: Version, user) -> Article:
             getattr(article, name).set(pks)
         if old_url:
             article_moved_record(article=article, old_path=old_url)
-    return article
+    return notes
 
 
 def _restored_comment(version: Version) -> str:

@@ -119,3 +119,21 @@ def test_a_contributor_cannot_restore_into_their_published_story(
     )
     html = client.get(f"/admin/blog/article/{story.pk}/revisions/").content.decode()
     assert "Restore this revision" not in html and "Draft <del>one</del><ins>two</ins>" in html
+
+
+def test_restoring_a_slug_taken_since_keeps_the_current_one(
+    client, newsroom_editor, article, make_article
+):
+    client.force_login(newsroom_editor)
+    save(client, article, slug="first-slug", title="First")
+    save(client, article, slug="second-slug", title="Second")
+    make_article(slug="first-slug")
+    first = list(article_versions(article))[1]
+    response = client.post(
+        f"/admin/blog/article/{article.pk}/revisions/{first.pk}/restore/", follow=True
+    )
+    assert messages_of(response)[-1] == (
+        "The slug “first-slug” now belongs to another story: kept “second-slug”."
+    )
+    article.refresh_from_db()
+    assert (article.title, article.slug) == ("First", "second-slug")

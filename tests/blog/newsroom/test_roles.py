@@ -24,6 +24,13 @@ def action(client, name, *articles):
 # --- Contributor ---------------------------------------------------------------------------
 
 
+def test_a_contributor_deletes_their_own_draft(client, contributor, own_draft):
+    client.force_login(contributor)
+    response = client.post(f"/admin/blog/article/{own_draft.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Article.objects.filter(pk=own_draft.pk).exists()
+
+
 def test_a_contributor_writes_a_draft_credited_to_them(client, contributor):
     client.force_login(contributor)
     response = client.post(ADD, form_data(title="My first story", slug="first"))
@@ -100,14 +107,18 @@ def test_a_contributor_sees_and_opens_only_their_own_stories(
 
 
 def test_a_contributors_published_story_is_read_only_to_them(client, contributor, make_article):
-    story = make_article(author=contributor)
+    story = make_article(title="Out there", author=contributor)
     client.force_login(contributor)
     html = client.get(change_url(story)).content.decode()
     assert 'name="title"' not in html
     assert client.post(change_url(story), form_data(story, title="Changed")).status_code == 403
+    assert (
+        client.post(f"/admin/blog/article/{story.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    assert action(client, "delete_selected", story).status_code == 200
     assert action(client, "unpublish", story).status_code == 200
     story.refresh_from_db()
-    assert (story.title, story.status) != ("Changed", Article.Status.DRAFT)
+    assert (story.title, story.status) == ("Out there", Article.Status.PUBLISHED)
 
 
 def test_a_contributor_cannot_credit_someone_else(client, contributor, editor):
