@@ -137,3 +137,19 @@ def test_restoring_a_slug_taken_since_keeps_the_current_one(
     )
     article.refresh_from_db()
     assert (article.title, article.slug) == ("First", "second-slug")
+
+
+def test_the_revisions_page_costs_the_same_at_two_and_twenty_revisions(
+    client, newsroom_editor, article, django_assert_num_queries
+):
+    from blog.revisions import revision_by
+
+    client.force_login(newsroom_editor)
+    url = f"/admin/blog/article/{article.pk}/revisions/"
+    for count in (2, 20):
+        while Version.objects.get_for_object(article).count() < count:
+            with revision_by(newsroom_editor):
+                article.title += "!"
+                article.save()
+        with django_assert_num_queries(6):
+            assert client.get(url).status_code == 200
