@@ -113,3 +113,19 @@ def test_the_change_form_loads_the_autosave_script(client, newsroom_editor):
     html = client.get("/admin/blog/article/add/").content.decode()
     assert "js/autosave.js" in html
     assert 'data-url="/admin/blog/article/autosave/"' in html
+
+
+def test_the_editing_notices_cost_the_same_for_one_or_three_editors(
+    client, newsroom_editor, make_staff, own_draft, django_assert_num_queries
+):
+    url = f"/admin/blog/article/{own_draft.pk}/change/"
+    client.force_login(newsroom_editor)
+    client.get(url)  # the session's first request writes to it
+    for count, names in ((1, ["ann"]), (3, ["bob", "cy"])):
+        for name in names:
+            ArticleAutosave.objects.create(
+                article=own_draft, user=make_staff("Author", name), content={"title": name}
+            )
+        with django_assert_num_queries(13):
+            html = client.get(url).content.decode()
+        assert html.count("is editing this story.") == count
