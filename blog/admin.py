@@ -7,15 +7,18 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from django_tasks import TaskResultStatus
 
 from blog import wire
+from blog.admin_editing import EditingAdminMixin
+from blog.admin_workflow import StatusFilter, WorkflowAdminMixin
+from blog.agency_update import PARTS, agency_update_apply
 from blog.forms import PasteStoryForm
-from blog.models import Article, Category, Source, SourceFeed, Tag
+from blog.models import Article, Category, Redirect, Source, SourceFeed, Tag
+from blog.revisions import revision_view
 from blog.tasks import wire_import_task
 
 
@@ -70,8 +73,7 @@ class SourceAdmin(admin.ModelAdmin):
         return source.feed_count
 
     def has_import_permission(self, request):
-        # Importing creates articles.
-        return request.user.has_perm("blog.add_article")
+        return request.user.has_perm("blog.import_wire")
 
     @admin.action(description="Import now", permissions=["import"])
     def import_now(self, request, queryset):
@@ -122,11 +124,17 @@ class WireUpdateFilter(admin.SimpleListFilter):
         return queryset
 
 
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "new_path", "created_at"]
+    search_fields = ["old_path", "new_path"]
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, EditingAdminMixin, admin.ModelAdmin):
     list_display = ["title", "state", "published_at", "source", "author"]
     list_filter = [
-        "status",
+        StatusFilter,
         WireUpdateFilter,
         "source",
         "categories",
@@ -138,7 +146,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["source", "categories", "tags"]
     readonly_fields = ["preview_link", "created_at", "updated_at", "wire_guid"]
     list_select_related = ["source", "author"]
-    actions = ["publish_now", "unpublish"]
+    actions = ["publish_now", "submit_for_review", "unpublish"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["title", "slug", "standfirst", "body"]}),
@@ -147,7 +155,8 @@ class ArticleAdmin(admin.ModelAdmin):
             {
                 "fields": ["status", "published_at", "author", "preview_link"],
                 "description": "Set the status to Published to publish now, or Published "
-                "with a future time to schedule. Drafts are only visible to staff.",
+                "with a future time to schedule; Pending review asks an editor to publish it. "
+                "Drafts are only visible to staff.",
             },
         ),
         (
@@ -189,13 +198,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and obj.wire_update:
-            context["wire_update_changes"] = wire.wire_update_changes(article=obj)
             context["wire_update_received"] = parse_datetime(obj.wire_update["received_at"])
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
+    @revision_view("Created from a pasted wire story.")
     def paste_view(self, request):
         """Paste a wire story (or give its address) and get an attributed draft."""
-        if not self.has_add_permission(request):
+        if not request.user.has_perm("blog.import_wire"):
             raise PermissionDenied
         form = PasteStoryForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
@@ -238,7 +247,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         if decision == "apply":
-            wire.wire_update_apply(article=article)
+            agency_update_apply(article=article, parts=list(PARTS), user=request.user)
             self.message_user(request, "The agency's update is applied.", messages.SUCCESS)
         elif decision == "dismiss":
             wire.wire_update_dismiss(article=article)
@@ -258,20 +267,3 @@ class ArticleAdmin(admin.ModelAdmin):
         if not obj.author_id:
             obj.author = request.user
         super().save_model(request, obj, form, change)
-
-    @admin.action(description="Publish selected articles now")
-    def publish_now(self, request, queryset):
-        count = 0
-        for article in queryset.exclude(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
-        ):
-            article.status = Article.Status.PUBLISHED
-            article.published_at = timezone.now()
-            article.save()
-            count += 1
-        self.message_user(request, f"{count} article(s) published.", messages.SUCCESS)
-
-    @admin.action(description="Return selected articles to draft")
-    def unpublish(self, request, queryset):
-        count = queryset.update(status=Article.Status.DRAFT)
-        self.message_user(request, f"{count} article(s) returned to draft.", messages.SUCCESS)

@@ -10,6 +10,8 @@ class BlogConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(sync_site_from_settings, sender=self)
+        # Registers Article with django-reversion.
+        from blog import revisions  # noqa: F401
 
 
 def sync_site_from_settings(*, using="default", **kwargs):

@@ -42,3 +42,28 @@ class SearchForm(forms.Form):
         required=False,
         widget=forms.SearchInput(attrs={"placeholder": "Search stories…"}),
     )
+
+
+class SendBackForm(forms.Form):
+    """An editor's note to the author of a story sent back from review."""
+
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text="What the author should change. They receive it by email.",
+    )
+
+
+class AgencyUpdateForm(forms.Form):
+    """Which parts of the agency's update to apply (see blog/agency_update.py)."""
+
+    fields = forms.MultipleChoiceField(
+        choices=[],
+        required=True,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one part of the update to apply."},
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fields"].choices = choices

@@ -151,6 +151,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        PENDING = "pending", "Pending review"
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=300)
@@ -176,6 +177,8 @@ class Article(models.Model):
         related_name="articles",
         help_text="The editor who republished it.",
     )
+    # Why an editor sent the story back to its author (blog/workflow.py); cleared on submit.
+    review_note = models.TextField(blank=True, editable=False)
 
     # Attribution
     source = models.ForeignKey(
@@ -234,6 +237,12 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [models.Index(fields=["status", "published_at"])]
+        # The newsroom roles (blog/workflow.py) are groups holding these.
+        permissions = [
+            ("publish_article", "Can publish and schedule own articles"),
+            ("edit_any_article", "Can edit, publish and schedule anyone's articles"),
+            ("import_wire", "Can import wire stories"),
+        ]
         constraints = [
             # One article per agency item, even when two imports run at once.
             models.UniqueConstraint(
@@ -302,3 +311,52 @@ class ArticleLike(models.Model):
 
     def __str__(self):
         return f"{self.user} likes {self.article}"
+
+
+class ArticleAutosave(models.Model):
+    """The change form's content as an editor was typing it, saved every half minute by
+    static/js/autosave.js: one per article and editor (and one per editor for a story
+    not saved yet). Not a revision, never shown to readers."""
+
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_autosaves"
+    )
+    content = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "user"],
+                condition=models.Q(article__isnull=False),
+                name="one_autosave_per_article_and_editor",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(article__isnull=True),
+                name="one_new_story_autosave_per_editor",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.article or 'a new story'}"
+
+
+class Redirect(models.Model):
+    """An old address answered with a 301 to the new one (blog/redirects.py): kept when a
+    published story's address changes, or entered by hand (and by importers)."""
+
+    old_path = models.CharField(
+        max_length=500, unique=True, help_text="e.g. /2025/01/31/old-slug/ (no domain)."
+    )
+    new_path = models.CharField(max_length=500, help_text="A path on this site, or a full URL.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path}"

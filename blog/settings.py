@@ -192,6 +192,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
     "csp",
+    # Article revisions (blog/revisions.py).
+    "reversion",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +209,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Login popups must be able to reach the article page that opened them.
     "comments.social.middleware.LoginPopupOpenerPolicy",
+    # Last: it only looks at 404s, turning an old article address into a 301.
+    "blog.redirects.RedirectFallbackMiddleware",
 ]
 
 ROOT_URLCONF = "blog.urls"
@@ -487,6 +491,8 @@ FEED_ITEMS = envint("FEED_ITEMS", 20)
 WIDGETS_CACHE_SECONDS = envint("WIDGETS_CACHE_SECONDS", 60)
 # Avatars are local identicons unless this sends readers' hashed emails to Gravatar.
 AVATARS_GRAVATAR = envbool("AVATARS_GRAVATAR", False)
+# How often the article form saves what an editor types (static/js/autosave.js).
+ARTICLE_AUTOSAVE_SECONDS = envint("ARTICLE_AUTOSAVE_SECONDS", 30)
 
 LOGGING = {
     "version": 1,

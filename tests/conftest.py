@@ -251,3 +251,54 @@ def smtp(settings):
     yield sink
     if sink.controller is not None:
         sink.stop()
+
+
+@pytest.fixture
+def make_staff(db, django_user_model):
+    """make_staff("Contributor" | "Author" | "Editor", username) -> a staff member in that
+    newsroom role. The groups are created by a migration; a test with a live server starts
+    from a flushed database, so the migration's definition is applied again when needed."""
+    import importlib
+
+    from django.contrib.auth.models import Group, Permission
+
+    roles = importlib.import_module("blog.migrations.0021_newsroom_roles").ROLES
+
+    def group(role):
+        group, created = Group.objects.get_or_create(name=role)
+        if created:
+            for perm in roles[role]:
+                app_label, codename = perm.split(".")
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
+        return group
+
+    def make(role, username=None):
+        username = username or role.lower()
+        user = django_user_model.objects.create_user(
+            username,
+            f"{username}@example.org",
+            f"{username}-password",
+            first_name=username.capitalize(),
+            is_staff=True,
+        )
+        user.groups.add(group(role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def contributor(make_staff):
+    return make_staff("Contributor")
+
+
+@pytest.fixture
+def author(make_staff):
+    return make_staff("Author")
+
+
+@pytest.fixture
+def newsroom_editor(make_staff):
+    return make_staff("Editor", "desk")

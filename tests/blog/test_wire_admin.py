@@ -437,7 +437,8 @@ def test_the_change_page_shows_the_waiting_update(client, editor, held_article):
     html = client.get(f"/admin/blog/article/{held_article.pk}/change/").content.decode()
     assert "The agency updated this story" in html
     assert "Received 2 May 2024, 09:30." in html
-    assert "<td>The editor&#x27;s words.</td><td>Agency v2.</td>" in html
+    assert "<td>The editor&#x27;s words.</td>" in html
+    assert "<del>The editor&#x27;s words.</del><ins>Agency v2.</ins>" in html
     listing = client.get("/admin/blog/article/?wire_update=waiting").content.decode()
     assert "Published · agency update waiting" in listing
 

@@ -1,0 +1,39 @@
+"""Old addresses that keep working: a published story whose slug or date changes answers at
+its old address with a 301 to the new one. The table is generic (old path → new path), so
+importers can fill it with the addresses of another site too."""
+
+from django.http import HttpResponsePermanentRedirect
+
+from blog.models import Article, Redirect
+
+
+def redirect_add(*, old_path: str, new_path: str) -> None:
+    """Send `old_path` to `new_path`; earlier redirects to `old_path` follow it there, and a
+    redirect away from `new_path` (a story moved back) is dropped."""
+    if old_path == new_path:
+        return
+    Redirect.objects.filter(old_path=new_path).delete()
+    Redirect.objects.filter(new_path=old_path).update(new_path=new_path)
+    Redirect.objects.update_or_create(old_path=old_path, defaults={"new_path": new_path})
+
+
+def article_moved_record(*, article: Article, old_path: str) -> None:
+    """Call after saving a story that was public at `old_path`."""
+    if article.is_public:
+        redirect_add(old_path=old_path, new_path=article.get_absolute_url())
+
+
+class RedirectFallbackMiddleware:
+    """Answer a 404 with the 301 of the Redirect table, when it has one for the path."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404:
+            return response
+        redirect = Redirect.objects.filter(old_path=request.path).first()
+        if redirect is None:
+            return response
+        return HttpResponsePermanentRedirect(redirect.new_path)
