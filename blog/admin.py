@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 from django_tasks import TaskResultStatus
 
 from blog import wire
-from blog.forms import PasteStoryForm
+from blog.admin_media import thumbnail
+from blog.forms import ArticleForm, PasteStoryForm
 from blog.models import Article, Category, Source, SourceFeed, Tag
 from blog.tasks import wire_import_task
 
@@ -124,7 +125,9 @@ class WireUpdateFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "state", "published_at", "source", "author"]
+    form = ArticleForm
+    list_display = ["photo", "title", "state", "published_at", "source", "author"]
+    list_display_links = ["photo", "title"]
     list_filter = [
         "status",
         WireUpdateFilter,
@@ -135,9 +138,9 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "standfirst", "body", "original_byline"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    autocomplete_fields = ["source", "categories", "tags"]
-    readonly_fields = ["preview_link", "created_at", "updated_at", "wire_guid"]
-    list_select_related = ["source", "author"]
+    autocomplete_fields = ["source", "categories", "tags", "featured_image"]
+    readonly_fields = ["preview_link", "created_at", "updated_at", "wire_guid", "featured_preview"]
+    list_select_related = ["source", "author", "featured_image"]
     actions = ["publish_now", "unpublish"]
     save_on_top = True
     fieldsets = [
@@ -155,8 +158,20 @@ class ArticleAdmin(admin.ModelAdmin):
             {"fields": ["source", "original_url", "original_byline", "copyright_line"]},
         ),
         (
-            "Photo",
-            {"fields": ["photo", "photo_url", "photo_alt", "photo_caption", "photo_credit"]},
+            "Featured photo",
+            {
+                "fields": ["featured_image", "featured_preview"],
+                "description": "Pick a photo of the media library, or upload one with +.",
+            },
+        ),
+        (
+            "Agency photo",
+            {
+                "fields": ["photo_url", "photo_alt", "photo_caption", "photo_credit"],
+                "classes": ["collapse"],
+                "description": "The agency's own copy of a wire photo, shown when there is "
+                "no featured photo.",
+            },
         ),
         ("Filing", {"fields": ["categories", "tags"]}),
         (
@@ -164,6 +179,14 @@ class ArticleAdmin(admin.ModelAdmin):
             {"fields": ["created_at", "updated_at", "wire_guid"], "classes": ["collapse"]},
         ),
     ]
+
+    @admin.display(description="photo")
+    def photo(self, article):
+        return thumbnail(article.featured_image)
+
+    @admin.display(description="preview")
+    def featured_preview(self, article):
+        return thumbnail(article.featured_image, width=320) or "—"
 
     @admin.display(description="state", ordering="status")
     def state(self, article):

@@ -5,6 +5,7 @@ The `django-tasks` backport provides the API Django 6 ships as `django.tasks`. W
 with a queue backend (django-tasks-db), a worker (`manage.py db_worker`) runs them.
 """
 
+from django.db import transaction
 from django_tasks import task
 
 from blog.models import Source
@@ -17,3 +18,27 @@ def wire_import_task(source_ids: list[int] | None = None, due_only: bool = False
     (see `blog.wire.ImportSummary.from_dict`)."""
     sources = None if source_ids is None else Source.objects.filter(pk__in=source_ids)
     return wire_import(sources=sources, due_only=due_only).to_dict()
+
+
+@task()
+def image_renditions_task(
+    storage: list, file_name: str, sender: list | None, new: list, old: list
+) -> None:
+    """Make (and delete obsolete) renditions of a library image, then let pages use them."""
+    from pictures.tasks import _process_picture
+
+    from blog.models import Image
+
+    _process_picture(storage=storage, file_name=file_name, sender=sender, new=new, old=old)
+    if new:
+        Image.objects.filter(file=file_name).update(renditions_of=file_name)
+
+
+def image_renditions_enqueue(*, storage, file_name, sender, new=None, old=None) -> None:
+    """django-pictures' processor (settings.PICTURES): its renditions are made by our task
+    worker once the upload is committed, so saving never waits for them."""
+    transaction.on_commit(
+        lambda: image_renditions_task.enqueue(
+            storage=storage, file_name=file_name, sender=sender, new=new or [], old=old or []
+        )
+    )

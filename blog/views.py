@@ -82,7 +82,9 @@ class MonthArchive(MonthArchiveView):
 
 def article_detail(request, year, month, day, slug):
     article = get_object_or_404(
-        Article.objects.select_related("source").prefetch_related("categories", "tags"),
+        Article.objects.select_related("source", "featured_image").prefetch_related(
+            "categories", "tags"
+        ),
         slug=slug,
     )
     if not article.is_public and not request.user.is_staff:

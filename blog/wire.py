@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, capfirst, slugify
 from lxml import etree
 
+from blog.media import image_from_wire_photo
 from blog.models import Article, Source, SourceFeed
 from blog.sanitize import ARTICLE_ATTRIBUTES, ARTICLE_TAGS, sanitize_article_html
 
@@ -762,14 +763,14 @@ def _save_with_photo(article: Article, photo: ContentFile | None) -> None:
     try:
         with transaction.atomic():
             if photo is not None:
-                article.photo.save(photo.name, photo, save=False)
+                article.featured_image = image_from_wire_photo(photo, article=article)
             article.save()
             # The snapshot is the article as saved (body sanitized by Article.save).
             article.wire_snapshot = _content_of(article)
             article.save(update_fields=["wire_snapshot"])
     except Exception:
-        if photo is not None and article.photo:
-            article.photo.delete(save=False)
+        if photo is not None and article.featured_image:
+            article.featured_image.file.delete(save=False)
         raise
 
 

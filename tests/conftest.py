@@ -2,14 +2,18 @@
 
 import email
 import email.policy
+import io
 import os
 import shutil
 import socket
 import threading
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image as PillowImage
 
+from blog.media import image_create
 from blog.models import Article, Source
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
@@ -118,6 +122,18 @@ def article(make_article):
         photo_credit="Reuters",
         photo_caption="Jens Stoltenberg",
     )
+
+
+@pytest.fixture
+def make_image(db):
+    """A media-library image of `size` pixels, uploaded as an editor would."""
+
+    def make(size=(1200, 675), *, image_format="JPEG", name="photo.jpg", **fields):
+        buffer = io.BytesIO()
+        PillowImage.new("RGB", size, "navy").save(buffer, image_format)
+        return image_create(upload=SimpleUploadedFile(name, buffer.getvalue()), **fields)
+
+    return make
 
 
 @pytest.fixture
