@@ -59,8 +59,8 @@ def image_upload_clean(upload) -> ContentFile:
                 image_format, (width, height) = probe.format, probe.size
                 if width * height > settings.MEDIA_MAX_PIXELS:
                     raise ValidationError(
-                        f"The image is {width}×{height} pixels, more than the "
-                        f"{settings.MEDIA_MAX_PIXELS:,} pixels allowed."
+                        f"The image has too many pixels ({width}×{height}; at most "
+                        f"{settings.MEDIA_MAX_PIXELS:,} in all): export a smaller copy."
                     )
                 probe.verify()
             if image_format in ALLOWED_FORMATS:
@@ -70,7 +70,9 @@ def image_upload_clean(upload) -> ContentFile:
         except ValidationError:
             raise
         except (PillowImage.DecompressionBombError, PillowImage.DecompressionBombWarning):
-            raise ValidationError("The image has too many pixels to be processed.") from None
+            raise ValidationError(
+                "The image has too many pixels to be processed: export a smaller copy."
+            ) from None
         except Exception:  # Pillow raises many kinds (OSError, SyntaxError, ValueError...)
             raise ValidationError(
                 "This file is not an image, or it is damaged: upload a JPEG, PNG, WebP, "

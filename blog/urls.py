@@ -2,14 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path, re_path
-from django.views.decorators.cache import cache_control, cache_page
-from django.views.static import serve
+from django.views.decorators.cache import cache_page
 
 from blog import feeds, views
 from blog.sitemaps import CACHE_SECONDS, SITEMAPS
 from comments import urls as comments_urls
-
-MEDIA_CACHE_SECONDS = 365 * 24 * 60 * 60
 
 ARTICLE = "<int:year>/<int:month>/<int:day>/<slug:slug>/"
 
@@ -61,14 +58,8 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Library files are named after their content (blog.media), so a URL never changes
-    # meaning: browsers and proxies may keep them for a year.
     urlpatterns += [
-        re_path(
-            r"^media/(?P<path>.*)$",
-            cache_control(public=True, max_age=MEDIA_CACHE_SECONDS, immutable=True)(serve),
-            {"document_root": settings.MEDIA_ROOT},
-        ),
+        re_path(r"^media/(?P<path>.*)$", views.media_file),
     ]
 
 # The 500 page must work when the database does not (see views.server_error).

@@ -7,8 +7,10 @@ from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 from django.views.generic import ListView, MonthArchiveView
+from django.views.static import serve
 
 from blog.forms import SearchForm
 from blog.models import Article, Category, Source, Tag
@@ -18,6 +20,7 @@ from blog.services import article_like_toggle
 from comments.views import article_discussion
 
 ARTICLES_PER_PAGE = 10
+MEDIA_CACHE_SECONDS = 365 * 24 * 60 * 60
 
 
 class HomeView(ListView):
@@ -159,3 +162,11 @@ tag_articles = FilteredArticleList.as_view(model=Tag, article_field="tags", head
 source_articles = FilteredArticleList.as_view(
     model=Source, article_field="source", heading="Stories from {}", feed="source"
 )
+
+
+# Library files are named after their content (blog.media), so a URL never changes meaning:
+# browsers and proxies may keep them for a year.
+@cache_control(public=True, max_age=MEDIA_CACHE_SECONDS, immutable=True)
+def media_file(request, path):
+    """Uploads, when Django serves them (SERVE_MEDIA); a proxy does it better (README)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

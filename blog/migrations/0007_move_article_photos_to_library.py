@@ -28,22 +28,15 @@ def library_to_photos(apps, schema_editor):
         "featured_image"
     ):
         image = article.featured_image
-        article.photo = image.file.name
-        article.photo_width, article.photo_height = image.width, image.height
-        article.photo_alt = article.photo_alt or image.alt
-        article.photo_caption = article.photo_caption or image.caption
-        article.photo_credit = article.photo_credit or image.credit
-        article.featured_image = None
-        article.save(
-            update_fields=[
-                "photo",
-                "photo_width",
-                "photo_height",
-                "photo_alt",
-                "photo_caption",
-                "photo_credit",
-                "featured_image",
-            ]
+        # update(): assigning the file would make Django open it for its dimensions.
+        Article.objects.filter(pk=article.pk).update(
+            photo=image.file.name,
+            photo_width=image.width,
+            photo_height=image.height,
+            photo_alt=article.photo_alt or image.alt,
+            photo_caption=article.photo_caption or image.caption,
+            photo_credit=article.photo_credit or image.credit,
+            featured_image=None,
         )
 
 
