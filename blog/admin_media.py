@@ -4,6 +4,7 @@ blog.media, and the picker the body editor opens to insert (or upload) an image.
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -93,7 +94,9 @@ class ImageAdmin(admin.ModelAdmin):
             if request.method == "POST" and form.is_valid():
                 picked = form.save(commit=False)
                 picked.uploaded_by = request.user
-                picked.save()
+                # In a transaction: the renditions are queued on commit, when the row exists.
+                with transaction.atomic():
+                    picked.save()
                 form = ImageForm()
         elif request.method == "POST":
             raise PermissionDenied

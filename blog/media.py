@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from PIL import Image as PillowImage
@@ -126,7 +127,9 @@ def image_create(
         alt=alt, caption=caption, credit=credit, source_note=source_note, uploaded_by=uploaded_by
     )
     image.file = image_upload_clean(upload)
-    image.save()
+    # In a transaction: the renditions are queued on commit, when the row exists.
+    with transaction.atomic():
+        image.save()
     return image
 
 

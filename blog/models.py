@@ -1,6 +1,7 @@
 """Publishing: wire agencies (sources), articles with their attribution, categories, tags."""
 
 import re
+from html import unescape
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -16,6 +17,12 @@ from blog.sanitize import sanitize_article_html
 
 # An adult reads a news story at about this speed (the figure most reading-time widgets use).
 READING_WORDS_PER_MINUTE = 230
+# Word counting: block tags separate words, inline ones (<strong>, <a>) do not. The editor
+# counts the same way (static/js/editor_word_count.js).
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|h[1-6]|li|ul|ol|blockquote|figure|figcaption|pre|table|tr|td|th|dl|dt|dd|hr|br|img)\b[^>]*>",
+    re.IGNORECASE,
+)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -289,10 +296,13 @@ class Article(models.Model):
         )
 
     @property
+    def word_count(self) -> int:
+        return len(unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", self.body))).split())
+
+    @property
     def reading_minutes(self) -> int:
         """Minutes a reader needs for the body (at least 1); the editor counts the same way."""
-        words = len(_TAG.sub(" ", self.body).split())
-        return max(1, round(words / READING_WORDS_PER_MINUTE))
+        return max(1, round(self.word_count / READING_WORDS_PER_MINUTE))
 
     @property
     def is_scheduled(self) -> bool:

@@ -36,7 +36,8 @@ def image_renditions_task(
 
 def image_renditions_enqueue(*, storage, file_name, sender, new=None, old=None) -> None:
     """django-pictures' processor (settings.PICTURES): its renditions are made by our task
-    worker once the upload is committed, so saving never waits for them."""
+    worker once the upload is committed, so saving never waits for them. (Save images in
+    a transaction: outside one, this runs before the row is written.)"""
     transaction.on_commit(
         lambda: image_renditions_task.enqueue(
             storage=storage, file_name=file_name, sender=sender, new=new or [], old=old or []

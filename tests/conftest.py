@@ -56,6 +56,9 @@ def _test_environment(settings, tmp_path):
 
     cache.clear()  # local-memory caches outlive a test
     # Background tasks run at once, inside the request (tests of retries use the dummy one).
+    # django_tasks forgets its configured backends on a TASKS change once this is imported.
+    import django_tasks.signals  # noqa: F401
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.SITE_URL = "http://testserver"
 
