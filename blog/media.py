@@ -31,9 +31,9 @@ ALLOWED_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp", "image/avif", 
 _GPS_IFD = 0x8825
 _ORIENTATION = 0x0112
 
-# The article column is at most 46rem (736 px): a body image never needs more pixels than
-# that on a 1x screen; phones take the full width.
-BODY_SIZES = "(max-width: 760px) calc(100vw - 2rem), 736px"
+# The article column (static/css/site.css) is at most 42rem (672 px) wide, with 1rem of
+# margin each side on narrower screens: the width the browser picks renditions for.
+BODY_SIZES = "(max-width: 704px) calc(100vw - 2rem), 672px"
 OG_IMAGE_WIDTH = 1200
 
 
