@@ -114,6 +114,8 @@ class ImageAdmin(admin.ModelAdmin):
             "is_popup": True,
             "form": form,
             "page": page,
+            # Thumbnails, not the originals (a page of 4000 px photos would be slow).
+            "thumbnails": [(image, thumbnail(image, width=160)) for image in page],
             "query": query,
             "picked": picked,
             "callback": request.GET.get("CKEditorFuncNum", ""),

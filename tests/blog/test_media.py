@@ -170,6 +170,7 @@ def test_the_picker_lists_the_library_for_the_editor(client, editor, make_image)
     html = client.get("/admin/blog/image/picker/?CKEditorFuncNum=-1").content.decode()
     assert f'data-id="{image.pk}"' in html and 'data-caption="The summit"' in html
     assert 'data-picker-callback="-1"' in html
+    assert 'width="160" height="90" alt="" loading="lazy" class="library-thumbnail"' in html
 
 
 def test_an_image_uploaded_from_the_picker_goes_into_the_story(client, editor):
