@@ -213,3 +213,34 @@ def test_a_bad_upload_from_the_editor_is_explained_and_the_form_kept(
     page.get_by_role("button", name="Upload and insert").click()
     assert "This file is not an image, or it is damaged" in page.locator(".errorlist").inner_text()
     assert page.input_value("#id_caption") == "The delegations in Istanbul"
+
+
+def test_text_pasted_from_word_keeps_its_structure_and_loses_its_styles(live_server, page, editor):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/blog/article/add/")
+    body = page.locator(".prose-editor [contenteditable=true]")
+    body.click()
+    word_html = (
+        '<h2 style="color:#2F5496;font-family:Calibri Light">Summit ends</h2>'
+        '<p class="MsoNormal" style="margin:0cm;font-size:11pt"><b><span style="font-size:14pt;'
+        'color:red">Leaders</span></b> agreed on <i>three</i> points:</p>'
+        '<ul style="margin-top:0cm"><li class="MsoListParagraph">a ceasefire</li>'
+        '<li class="MsoListParagraph">talks in <a href="https://www.unian.info/">Kyiv</a></li></ul>'
+        '<p><font face="Comic Sans MS">Signed.</font></p>'
+    )
+    body.evaluate(
+        """(body, html) => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", "Summit ends");
+            body.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true}));
+        }""",
+        word_html,
+    )
+    expect(page.locator("#id_body")).to_have_value(
+        re.compile(r"^<h2>Summit ends</h2><p><strong>Leaders</strong> agreed on <em>three</em>")
+    )
+    pasted = page.input_value("#id_body")
+    assert "<ul><li><p>a ceasefire</p></li><li><p>talks in <a" in pasted
+    assert 'href="https://www.unian.info/"' in pasted and "<p>Signed.</p>" in pasted
+    assert not re.search(r"style=|class=|<span|<font|Mso", pasted)
