@@ -14,9 +14,10 @@ from django_tasks import TaskResultStatus
 
 from blog import wire
 from blog.admin_editing import EditingAdminMixin
+from blog.admin_media import thumbnail
 from blog.admin_workflow import StatusFilter, WorkflowAdminMixin
 from blog.agency_update import PARTS, agency_update_apply
-from blog.forms import PasteStoryForm
+from blog.forms import ArticleForm, PasteStoryForm, editor_importmap_source
 from blog.models import Article, Category, Redirect, Source, SourceFeed, Tag
 from blog.revisions import revision_view
 from blog.tasks import wire_import_task
@@ -132,7 +133,9 @@ class RedirectAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(WorkflowAdminMixin, EditingAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "state", "published_at", "source", "author"]
+    form = ArticleForm
+    list_display = ["photo", "title", "state", "published_at", "source", "author"]
+    list_display_links = ["photo", "title"]
     list_filter = [
         StatusFilter,
         WireUpdateFilter,
@@ -143,9 +146,9 @@ class ArticleAdmin(WorkflowAdminMixin, EditingAdminMixin, admin.ModelAdmin):
     search_fields = ["title", "standfirst", "body", "original_byline"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    autocomplete_fields = ["source", "categories", "tags"]
-    readonly_fields = ["preview_link", "created_at", "updated_at", "wire_guid"]
-    list_select_related = ["source", "author"]
+    autocomplete_fields = ["source", "categories", "tags", "featured_image"]
+    readonly_fields = ["preview_link", "created_at", "updated_at", "wire_guid", "featured_preview"]
+    list_select_related = ["source", "author", "featured_image"]
     actions = ["publish_now", "submit_for_review", "unpublish"]
     save_on_top = True
     fieldsets = [
@@ -164,8 +167,20 @@ class ArticleAdmin(WorkflowAdminMixin, EditingAdminMixin, admin.ModelAdmin):
             {"fields": ["source", "original_url", "original_byline", "copyright_line"]},
         ),
         (
-            "Photo",
-            {"fields": ["photo", "photo_url", "photo_alt", "photo_caption", "photo_credit"]},
+            "Featured photo",
+            {
+                "fields": ["featured_image", "featured_preview"],
+                "description": "Pick a photo of the media library, or upload one with +.",
+            },
+        ),
+        (
+            "Agency photo",
+            {
+                "fields": ["photo_url", "photo_alt", "photo_caption", "photo_credit"],
+                "classes": ["collapse"],
+                "description": "The agency's own copy of a wire photo, shown when there is "
+                "no featured photo.",
+            },
         ),
         ("Filing", {"fields": ["categories", "tags"]}),
         (
@@ -173,6 +188,14 @@ class ArticleAdmin(WorkflowAdminMixin, EditingAdminMixin, admin.ModelAdmin):
             {"fields": ["created_at", "updated_at", "wire_guid"], "classes": ["collapse"]},
         ),
     ]
+
+    @admin.display(description="photo")
+    def photo(self, article):
+        return thumbnail(article.featured_image)
+
+    @admin.display(description="preview")
+    def featured_preview(self, article):
+        return thumbnail(article.featured_image, width=320) or "—"
 
     @admin.display(description="state", ordering="status")
     def state(self, article):
@@ -199,7 +222,9 @@ class ArticleAdmin(WorkflowAdminMixin, EditingAdminMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and obj.wire_update:
             context["wire_update_received"] = parse_datetime(obj.wire_update["received_at"])
-        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+        response = super().render_change_form(request, context, *args, obj=obj, **kwargs)
+        response._csp_update = {"script-src": [editor_importmap_source()]}  # django-csp
+        return response
 
     @revision_view("Created from a pasted wire story.")
     def paste_view(self, request):

@@ -63,8 +63,9 @@ def agency_update_apply(*, article: Article, parts: list[str], user) -> Article:
                 if name in content:
                     setattr(article, name, content[name])
         if new_photo:
-            # The agency's new photo is shown from its address; the revision keeps the old.
-            article.photo = ""
+            # The agency's new photo is shown from its address (the featured photo would
+            # stand in front of it); the revision keeps the old choice.
+            article.featured_image = None
         article.wire_snapshot = content
         article.wire_update = None
         article.save()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
 
+from blog.media import OG_IMAGE_WIDTH, rendition_url
 from blog.models import Article, Category, Source
 from blog.sanitize import sanitize_article_html
 from comments.discussion.selectors import comment_url, public_comments, site_comments, with_articles
@@ -39,7 +40,12 @@ class ArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        articles = self.articles(obj).for_listing().prefetch_related("categories")
+        articles = (
+            self.articles(obj)
+            .for_listing()
+            .select_related("featured_image")
+            .prefetch_related("categories")
+        )
         return articles[: settings.FEED_ITEMS]
 
     def item_title(self, article):
@@ -63,10 +69,13 @@ class ArticlesFeed(Feed):
 
     def get_context_data(self, *, item, request, site, **kwargs):
         scheme = "https" if request.is_secure() else "http"
+        share_url = ""
+        if item.featured_image:
+            share_url = rendition_url(item.featured_image, width=OG_IMAGE_WIDTH)[0]
         return {
             "article": item,
             "body_html": sanitize_article_html(item.body),
-            "photo_url": f"{scheme}://{site.domain}{item.photo.url}" if item.photo else "",
+            "photo_url": f"{scheme}://{site.domain}{share_url}" if share_url else "",
         }
 
 

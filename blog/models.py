@@ -1,5 +1,9 @@
 """Publishing: wire agencies (sources), articles with their attribution, categories, tags."""
 
+import re
+from html import unescape
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MinValueValidator
@@ -8,7 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from blog.fields import LibraryPictureField
 from blog.sanitize import sanitize_article_html
+
+# An adult reads a news story at about this speed (the figure most reading-time widgets use).
+READING_WORDS_PER_MINUTE = 230
+# Word counting: block tags separate words, inline ones (<strong>, <a>) do not. The editor
+# counts the same way (static/js/editor_word_count.js).
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|h[1-6]|li|ul|ol|blockquote|figure|figcaption|pre|table|tr|td|th|dl|dt|dd|hr|br|img)\b[^>]*>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<[^>]*>")
 
 
 class Source(models.Model):
@@ -190,25 +205,32 @@ class Article(models.Model):
         max_length=200, blank=True, help_text="Left blank, the source's notice is used."
     )
 
-    # Featured photo
-    photo = models.ImageField(
-        upload_to="photos/%Y/%m/",
+    # Featured photo: from the media library, or the agency's copy (photo_url, with the
+    # caption and credit the feed gave) when the site does not download photos.
+    featured_image = models.ForeignKey(
+        "Image",
+        null=True,
         blank=True,
-        width_field="photo_width",
-        height_field="photo_height",
+        on_delete=models.PROTECT,
+        related_name="featured_in",
+        verbose_name="featured photo",
+        help_text="From the media library: its description, caption and credit go with it.",
     )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_alt = models.CharField(
-        "photo description", max_length=300, blank=True, help_text="Alt text for screen readers."
+        "agency photo description",
+        max_length=300,
+        blank=True,
+        help_text="Alt text of the agency's photo.",
     )
-    photo_caption = models.CharField(max_length=500, blank=True)
-    photo_credit = models.CharField(max_length=200, blank=True, help_text="e.g. “Reuters”.")
+    photo_caption = models.CharField("agency photo caption", max_length=500, blank=True)
+    photo_credit = models.CharField(
+        "agency photo credit", max_length=200, blank=True, help_text="e.g. “Reuters”."
+    )
     photo_url = models.URLField(
-        "photo address",
+        "agency photo address",
         max_length=500,
         blank=True,
-        help_text="An image hosted by the agency, shown when no photo is uploaded.",
+        help_text="An image hosted by the agency, shown when there is no featured photo.",
     )
 
     categories = models.ManyToManyField(Category, blank=True, related_name="articles")
@@ -281,6 +303,15 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def word_count(self) -> int:
+        return len(unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", self.body))).split())
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes a reader needs for the body (at least 1); the editor counts the same way."""
+        return max(1, round(self.word_count / READING_WORDS_PER_MINUTE))
 
     @property
     def is_scheduled(self) -> bool:
@@ -360,3 +391,46 @@ class Redirect(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.new_path}"
+
+
+class Image(models.Model):
+    """A photo of the media library: the featured photo of articles and the images in their
+    bodies. Checked and cleaned on upload (blog.media.image_upload_clean); its renditions
+    are made by the tasks worker."""
+
+    file = LibraryPictureField(
+        "image", upload_to="images/%Y/%m/", width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    alt = models.CharField(
+        "description",
+        max_length=300,
+        blank=True,
+        help_text="Alt text for readers who cannot see it; required to publish a story with it.",
+    )
+    caption = models.CharField(max_length=500, blank=True)
+    credit = models.CharField(max_length=200, blank=True, help_text="e.g. “Reuters”.")
+    source_note = models.TextField(
+        "source and licence",
+        blank=True,
+        help_text="Where it comes from and on what terms (editors only).",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    # The file name whose renditions the worker made: pages use renditions only when it is
+    # the current file's (until then, the original with its width and height).
+    renditions_of = models.CharField(max_length=255, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.alt or self.caption or PurePosixPath(self.file.name).name

@@ -32,7 +32,7 @@ RESTORED_FIELDS = (
     "original_url",
     "original_byline",
     "copyright_line",
-    "photo",
+    "featured_image",
     "photo_url",
     "photo_alt",
     "photo_caption",

@@ -17,6 +17,7 @@ import dj_database_url
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
+from PIL import features as _pillow_features
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -171,6 +172,8 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django_prose_editor",
+    "pictures",
     "blog",
     "django_comments_xtd",
     "django_comments",
@@ -284,12 +287,26 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Serve uploads from Django itself (fine for a small site; a proxy does it better).
 SERVE_MEDIA = envbool("SERVE_MEDIA", True)
-# How long browsers keep an upload. Not "immutable": the storage never overwrites a file (it
-# adds a suffix), but a deleted photo's name can be given to a new upload later.
-MEDIA_CACHE_SECONDS = envint("MEDIA_CACHE_SECONDS", 24 * 3600, minimum=0)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Media library (blog/media.py, README "Editors") ------------------------------------
+
+# Uploads larger than this, or with more pixels than this, are refused with a message.
+MEDIA_MAX_UPLOAD_BYTES = envint("MEDIA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+MEDIA_MAX_PIXELS = envint("MEDIA_MAX_PIXELS", 50_000_000)
+# Renditions (django-pictures): widths of 200 to 1600 px in steps of 200, each as WebP and
+# JPEG, and AVIF where this Pillow can write it. The 1200 px JPEG is also the og:image.
+# The library's own task queues are replaced by ours (blog.tasks, run by the db_worker).
+PICTURES = {
+    "CONTAINER_WIDTH": 1600,
+    "GRID_COLUMNS": 8,
+    "PIXEL_DENSITIES": [1],
+    "FILE_TYPES": (["AVIF"] if _pillow_features.check("avif") else []) + ["WEBP", "JPEG"],
+    "USE_PLACEHOLDERS": False,
+    "PROCESSOR": "blog.tasks.image_renditions_enqueue",
 }
 
 # --- Email ----------------------------------------------------------------------------

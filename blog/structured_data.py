@@ -9,6 +9,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from blog.media import OG_IMAGE_WIDTH, rendition_url
 from blog.models import Article
 
 HEADLINE_LENGTH = 110  # longer headlines are ignored by search engines' article results
@@ -65,14 +66,13 @@ def article_json_ld(article: Article, *, absolute_url) -> dict:
         "keywords": [tag.name for tag in article.tags.all()],
         "isAccessibleForFree": True,
     }
-    if article.photo:
-        image = {"@type": "ImageObject", "url": absolute_url(article.photo.url)}
-        if article.photo_width:
-            image.update(width=article.photo_width, height=article.photo_height)
-        if article.photo_caption:
-            image["caption"] = article.photo_caption
-        if article.photo_credit:
-            image["creditText"] = article.photo_credit
+    if photo := article.featured_image:
+        url, width, height = rendition_url(photo, width=OG_IMAGE_WIDTH)
+        image = {"@type": "ImageObject", "url": absolute_url(url), "width": width, "height": height}
+        if photo.caption:
+            image["caption"] = photo.caption
+        if photo.credit:
+            image["creditText"] = photo.credit
         data["image"] = [image]
     if article.original_url:
         data["isBasedOn"] = article.original_url

@@ -6,6 +6,7 @@ with a queue backend (django-tasks-db), a worker (`manage.py db_worker`) runs th
 """
 
 import reversion
+from django.db import transaction
 from django_tasks import task
 
 from blog.models import Source
@@ -30,3 +31,28 @@ def review_mail_task(article_id: int, event: str, note: str = "", editor_id: int
     from blog.review_mail import review_mail_send
 
     review_mail_send(article_id=article_id, event=event, note=note, editor_id=editor_id)
+
+
+@task()
+def image_renditions_task(
+    storage: list, file_name: str, sender: list | None, new: list, old: list
+) -> None:
+    """Make (and delete obsolete) renditions of a library image, then let pages use them."""
+    from pictures.tasks import _process_picture
+
+    from blog.models import Image
+
+    _process_picture(storage=storage, file_name=file_name, sender=sender, new=new, old=old)
+    if new:
+        Image.objects.filter(file=file_name).update(renditions_of=file_name)
+
+
+def image_renditions_enqueue(*, storage, file_name, sender, new=None, old=None) -> None:
+    """django-pictures' processor (settings.PICTURES): its renditions are made by our task
+    worker once the upload is committed, so saving never waits for them. (Save images in
+    a transaction: outside one, this runs before the row is written.)"""
+    transaction.on_commit(
+        lambda: image_renditions_task.enqueue(
+            storage=storage, file_name=file_name, sender=sender, new=new or [], old=old or []
+        )
+    )

@@ -65,7 +65,7 @@ urlpatterns = [
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", views.media),
+        re_path(r"^media/(?P<path>.*)$", views.media_file),
     ]
 
 # The 500 page must work when the database does not (see views.server_error).

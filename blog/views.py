@@ -21,6 +21,7 @@ from blog.selectors import article_likes_summary
 from blog.services import article_like_toggle
 
 ARTICLES_PER_PAGE = 10
+MEDIA_CACHE_SECONDS = 365 * 24 * 60 * 60
 
 
 class HomeView(ListView):
@@ -85,7 +86,9 @@ class MonthArchive(MonthArchiveView):
 
 def article_detail(request, year, month, day, slug):
     article = get_object_or_404(
-        Article.objects.select_related("source").prefetch_related("categories", "tags"),
+        Article.objects.select_related("source", "featured_image").prefetch_related(
+            "categories", "tags"
+        ),
         slug=slug,
     )
     if not article.is_public and not request.user.is_staff:
@@ -131,12 +134,6 @@ def article_like(request, pk):
     return redirect(f"{article.get_absolute_url()}#likes")
 
 
-@cache_control(public=True, max_age=settings.MEDIA_CACHE_SECONDS)
-def media(request, path):
-    """An upload, when Django serves them (SERVE_MEDIA); a proxy does it better (README)."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-
 def favicon(request):
     """/favicon.ico, which browsers and feed readers ask for whatever the page links to."""
     return redirect(static("img/favicon.ico"))
@@ -165,3 +162,16 @@ tag_articles = FilteredArticleList.as_view(model=Tag, article_field="tags", head
 source_articles = FilteredArticleList.as_view(
     model=Source, article_field="source", heading="Stories from {}", feed="source"
 )
+
+
+# Library files are named after their content (blog.media), so a URL never changes meaning:
+# browsers and proxies may keep them for a year.
+@cache_control(public=True, max_age=MEDIA_CACHE_SECONDS, immutable=True)
+def media_file(request, path):
+    """Uploads, when Django serves them (SERVE_MEDIA, for small sites; a proxy does it
+    better: README). Anything that is not an image is sent as a download, so a file that
+    found its way into MEDIA_ROOT is never rendered as a page of this site."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if not response.get("Content-Type", "").startswith("image/"):
+        response["Content-Disposition"] = "attachment"
+    return response

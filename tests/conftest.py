@@ -2,14 +2,18 @@
 
 import email
 import email.policy
+import io
 import os
 import shutil
 import socket
 import threading
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image as PillowImage
 
+from blog.media import image_create
 from blog.models import Article, Source
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
@@ -52,6 +56,9 @@ def _test_environment(settings, tmp_path):
 
     cache.clear()  # local-memory caches outlive a test
     # Background tasks run at once, inside the request (tests of retries use the dummy one).
+    # django_tasks forgets its configured backends on a TASKS change once this is imported.
+    import django_tasks.signals  # noqa: F401
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.SITE_URL = "http://testserver"
     # Test feeds and pages are served on loopback (pytest-httpserver); tests of the address
@@ -121,6 +128,18 @@ def article(make_article):
         photo_credit="Reuters",
         photo_caption="Jens Stoltenberg",
     )
+
+
+@pytest.fixture
+def make_image(db):
+    """A media-library image of `size` pixels, uploaded as an editor would."""
+
+    def make(size=(1200, 675), *, image_format="JPEG", name="photo.jpg", **fields):
+        buffer = io.BytesIO()
+        PillowImage.new("RGB", size, "navy").save(buffer, image_format)
+        return image_create(upload=SimpleUploadedFile(name, buffer.getvalue()), **fields)
+
+    return make
 
 
 @pytest.fixture

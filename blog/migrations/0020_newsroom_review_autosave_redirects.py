@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0005_article_search_vector'),
+        ('blog', '0008_remove_article_photo_file'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

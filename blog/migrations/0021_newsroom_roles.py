@@ -16,6 +16,11 @@ WRITING = [
     "blog.view_source",
     "blog.view_category",
     "blog.view_tag",
+    # The media library: upload, pick, and describe their own images (blog/admin_media.py
+    # lets only editors change or delete other people's).
+    "blog.add_image",
+    "blog.view_image",
+    "blog.change_image",
 ]
 ROLES = {
     "Contributor": WRITING,
@@ -39,6 +44,7 @@ ROLES = {
         "blog.change_redirect",
         "blog.delete_redirect",
         "blog.view_redirect",
+        "blog.delete_image",
         # Comment moderation: the queue and its actions, reports, blocklists.
         "django_comments.can_moderate",
         "django_comments.view_comment",

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
+from blog.media import image_from_wire_photo
 from blog.models import Article, Source, SourceFeed
 from blog.wire.fetch import FEED_ACCEPT, Fetched, FetchError, fetch, photo_download
 from blog.wire.markup import plain_text
@@ -270,14 +271,14 @@ def _save_with_photo(article: Article, photo: ContentFile | None) -> None:
     try:
         with transaction.atomic():
             if photo is not None:
-                article.photo.save(photo.name, photo, save=False)
+                article.featured_image = image_from_wire_photo(photo, article=article)
             article.save()
             # The snapshot is the article as saved (body sanitized by Article.save).
             article.wire_snapshot = _content_of(article)
             article.save(update_fields=["wire_snapshot"])
     except Exception:
-        if photo is not None and article.photo:
-            article.photo.delete(save=False)
+        if photo is not None and article.featured_image:
+            article.featured_image.file.delete(save=False)
         raise
 
 

@@ -67,7 +67,12 @@ document.addEventListener("DOMContentLoaded", () => {
     const content = JSON.parse(document.getElementById("autosave-content").textContent);
     for (const [name, value] of Object.entries(content)) {
       const field = form.elements.namedItem(name);
-      if (field && "value" in field) field.value = value;
+      if (!field || !("value" in field)) continue;
+      field.value = value;
+      // A field under the rich-text editor (django-prose-editor, on Tiptap): the editor
+      // shows the restored text too (Tiptap keeps itself on its view's element).
+      const editor = field.closest(".prose-editor")?.querySelector(".tiptap")?.editor;
+      editor?.commands.setContent(value);
     }
     dirty = unsent = true;
     restore.closest("li").textContent = "The autosave is back in the form: save it to keep it.";

@@ -1,17 +1,8 @@
 import datetime
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from blog.models import Article
-
-
-def _tiny_png():
-    import base64
-
-    return base64.b64decode(
-        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-    )
 
 
 def test_article_add_and_change_pages_load_for_staff(client, editor, article):
@@ -37,7 +28,10 @@ def test_article_list_filters_and_searches(client, editor, make_article):
     assert "Unrelated" in html and "Zelensky speaks" not in html
 
 
-def test_editor_publishes_a_story_with_photo_through_the_admin(client, editor, unian):
+def test_editor_publishes_a_story_with_photo_through_the_admin(client, editor, unian, make_image):
+    photo = make_image(
+        (4, 3), alt="Delegates at a table", caption="Delegates at the table", credit="Reuters"
+    )
     client.force_login(editor)
     response = client.post(
         "/admin/blog/article/add/",
@@ -53,10 +47,7 @@ def test_editor_publishes_a_story_with_photo_through_the_admin(client, editor, u
             "original_url": "https://www.unian.info/world/talks.html",
             "original_byline": "Jane Doe",
             "copyright_line": "",
-            "photo": SimpleUploadedFile("talks.png", _tiny_png(), content_type="image/png"),
-            "photo_alt": "Delegates at a table",
-            "photo_caption": "Delegates at the table",
-            "photo_credit": "Reuters",
+            "featured_image": photo.pk,
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -66,7 +57,7 @@ def test_editor_publishes_a_story_with_photo_through_the_admin(client, editor, u
     assert article.is_public
     assert article.copyright_line == f"(C)UNIAN {timezone.now().year}"
     html = client.get(article.get_absolute_url()).content.decode()
-    assert 'width="1" height="1"' in html
+    assert 'width="4" height="3" alt="Delegates at a table"' in html
     assert 'Delegates at the table <span class="credit">/ Reuters</span>' in html
 
 

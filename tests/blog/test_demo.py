@@ -7,7 +7,7 @@ from blog.models import Article
 def test_load_demo_creates_the_reference_article(demo, client):
     assert demo.source.name == "UNIAN"
     assert demo.copyright_line == "(C)UNIAN 2021"
-    assert demo.photo_credit == "Reuters"
+    assert demo.featured_image.credit == "Reuters"
     html = client.get(demo.get_absolute_url()).content.decode()
     assert "NATO-Russia Relations Reached Bottom – Stoltenberg" in html
     assert "The alliance remains open to dialogue with the Russian Federation" in html

@@ -1,7 +1,6 @@
 """What browsers, home screens and search engines fetch beside the page: the site's icons,
 the publisher logo, a description on every page, and cacheable uploads."""
 
-import io
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -9,7 +8,6 @@ import xml.etree.ElementTree as ET
 import lxml.html
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from PIL import Image
 
@@ -84,12 +82,10 @@ def test_search_login_and_missing_pages_have_a_description(client, db):
     )
 
 
-def test_uploaded_photos_may_be_cached_for_a_day(client, article):
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "navy").save(buffer, "JPEG")
-    article.photo = SimpleUploadedFile("lectern.jpg", buffer.getvalue())
-    article.save()
-    response = client.get(article.photo.url)
+def test_an_upload_that_is_not_an_image_is_sent_as_a_download(client, settings):
+    (settings.MEDIA_ROOT / "notes").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "notes" / "page.html").write_text("<script>alert(1)</script>")
+    response = client.get("/media/notes/page.html")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == buffer.getvalue()
-    assert set(response["Cache-Control"].split(", ")) == {"public", "max-age=86400"}
+    assert response["Content-Disposition"] == "attachment"
+    assert response["X-Content-Type-Options"] == "nosniff"

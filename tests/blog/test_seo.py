@@ -1,17 +1,19 @@
 """What search engines and social networks read: JSON-LD NewsArticle, Open Graph and
 Twitter cards, share links."""
 
-import io
 import json
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from blog.models import Article, Category, Tag
 
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def og_image_url(article):
+    url = article.featured_image.file.url
+    return url.removesuffix(".jpg") + "/1200w.jpeg"
 
 
 def json_ld(html):
@@ -20,11 +22,11 @@ def json_ld(html):
 
 
 @pytest.fixture
-def photo_article(article):
-    buffer = io.BytesIO()
-    Image.new("RGB", (1200, 675), "navy").save(buffer, "JPEG")
-    article.photo = SimpleUploadedFile("stoltenberg.jpg", buffer.getvalue())
-    article.photo_alt = "Jens Stoltenberg at a lectern"
+def photo_article(article, make_image, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the renditions
+        article.featured_image = make_image(
+            (1600, 900), alt="Jens Stoltenberg at a lectern", credit="Reuters"
+        )
     article.save()
     article.categories.add(Category.objects.create(name="World", slug="world"))
     article.tags.add(Tag.objects.create(name="NATO", slug="nato"))
@@ -53,7 +55,9 @@ def test_json_ld_describes_the_news_article_with_its_attribution(client, photo_a
             "height": 512,
         },
     }
-    assert data["image"][0]["url"] == f"http://testserver{article.photo.url}"
+    # The 1200 px rendition, not the original.
+    assert data["image"][0]["url"] == f"http://testserver{og_image_url(article)}"
+    assert (data["image"][0]["width"], data["image"][0]["height"]) == (1200, 675)
     assert data["image"][0]["creditText"] == "Reuters"
     assert data["isBasedOn"] == "https://www.unian.info/world/nato-russia.html"
     assert data["sourceOrganization"] == {
@@ -90,7 +94,7 @@ def test_drafts_have_no_json_ld(client, editor, make_article):
 def test_open_graph_and_twitter_cards_with_the_photo(client, photo_article):
     article = photo_article
     html = client.get(article.get_absolute_url()).content.decode()
-    image = f"http://testserver{article.photo.url}"
+    image = f"http://testserver{og_image_url(article)}"
     for tag in (
         '<meta property="og:type" content="article">',
         f'<meta property="og:image" content="{image}">',

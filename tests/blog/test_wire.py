@@ -517,9 +517,7 @@ def test_inactive_feeds_are_not_imported(serve, add_feed):
     assert wire.wire_import().feeds == []
 
 
-def test_photos_are_stored_locally_when_the_site_downloads_them(
-    feed_server, serve, add_feed, wire_settings
-):
+def test_downloaded_photos_go_into_the_media_library(feed_server, serve, add_feed, wire_settings):
     wire_settings.WIRE_DOWNLOAD_IMAGES = True
     photo = serve("/photos/stoltenberg.png", TINY_PNG, content_type="image/png")
     feed = (
@@ -535,8 +533,10 @@ def test_photos_are_stored_locally_when_the_site_downloads_them(
     wire.wire_import()
 
     article = Article.objects.get()
-    assert article.photo.name.startswith("photos/") and article.photo.name.endswith(".png")
-    assert (article.photo_width, article.photo_height) == (1, 1)
+    image = article.featured_image
+    assert image.file.name.startswith("images/") and image.file.name.endswith(".png")
+    assert (image.width, image.height) == (1, 1)
+    assert f"UNIAN's feed: {photo}" in image.source_note
     assert article.photo_url == photo
 
 
@@ -553,7 +553,7 @@ def test_a_photo_that_cannot_be_downloaded_is_referenced(serve, add_feed, wire_s
     assert report.items[0].outcome == "new"
     assert "photo not downloaded (the photo is not an image)" in report.items[0].reason
     article = Article.objects.get()
-    assert not article.photo and article.photo_url == not_an_image
+    assert article.featured_image is None and article.photo_url == not_an_image
 
 
 def test_imported_photo_and_credit_show_on_the_article_page(serve, add_feed, client, editor):

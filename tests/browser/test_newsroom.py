@@ -36,7 +36,7 @@ def test_a_contributor_submits_an_editor_publishes_and_the_contributor_is_told(
     page = logged_in_page(browser, live_server, "carla")
     page.goto(f"{live_server.url}/admin/blog/article/add/")
     page.fill("#id_title", "Harvest starts early")
-    page.fill("#id_body", "<p>Farmers began the harvest a week early.</p>")
+    page.locator(".prose-editor .tiptap").fill("Farmers began the harvest a week early.")
     assert page.locator("#id_status option").all_inner_texts() == ["Draft", "Pending review"]
     page.select_option("#id_status", "pending")
     page.click("input[name=_save]")
@@ -85,7 +85,7 @@ def test_an_autosaved_draft_survives_closing_the_tab(live_server, browser, make_
     page.goto(f"{live_server.url}/admin/blog/article/add/")
     with page.expect_response("**/admin/blog/article/autosave/") as autosaved:
         page.fill("#id_title", "Storm hits the coast")
-        page.fill("#id_body", "<p>Winds of 120 km/h.</p>")
+        page.locator(".prose-editor .tiptap").fill("Winds of 120 km/h.")
     assert autosaved.value.ok
     # Leaving with unsaved changes asks first.
     dialogs = []
@@ -101,6 +101,9 @@ def test_an_autosaved_draft_survives_closing_the_tab(live_server, browser, make_
     page.get_by_role("button", name="Restore the autosave").click()
     assert page.input_value("#id_title") == "Storm hits the coast"
     assert page.input_value("#id_body") == "<p>Winds of 120 km/h.</p>"
+    # The editor shows it, not only the field under it.
+    assert page.inner_text(".prose-editor .tiptap") == "Winds of 120 km/h."
     page.click("input[name=_save]")
     assert Article.objects.get().title == "Storm hits the coast"
+    assert Article.objects.get().body == "<p>Winds of 120 km/h.</p>"
     page.context.close()

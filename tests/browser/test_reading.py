@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -13,5 +15,7 @@ def test_a_reader_opens_the_demo_article_from_the_home_page(live_server, page, d
     assert page.get_by_role("heading", level=1).inner_text() == demo.title
     assert page.locator("figcaption .credit").inner_text() == "/ Reuters"
     assert page.locator(".copyright").inner_text() == "(C)UNIAN 2021"
+    # The 1200 px photo, as the rendition that fits the 672 px column (no wider).
     photo = page.locator(".article-photo img")
-    assert photo.evaluate("img => img.complete && img.naturalWidth") == 1200
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 672
+    assert re.search(r"/800w\.(avif|webp)$", photo.evaluate("img => img.currentSrc"))

@@ -7,6 +7,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from blog.media import image_create
 from blog.models import Article, Category, Source, Tag
 from comments.demo import load_demo_discussion
 
@@ -22,10 +23,11 @@ ARTICLE = {
     # agency's English edition.
     "original_url": "https://www.unian.info/world",
     "original_byline": "UNIAN correspondent, Brussels",
-    "photo_caption": "Relations between NATO and Russia have reached “bottom”, "
-    "Jens Stoltenberg shares",
-    "photo_credit": "Reuters",
-    "photo_alt": "Illustration of a press conference in front of a row of flags "
+}
+PHOTO = {
+    "caption": "Relations between NATO and Russia have reached “bottom”, Jens Stoltenberg shares",
+    "credit": "Reuters",
+    "alt": "Illustration of a press conference in front of a row of flags "
     "(stands in for the Reuters photo of Jens Stoltenberg)",
 }
 
@@ -65,7 +67,10 @@ class Command(BaseCommand):
         )
         if created:
             with open(DEMO_DIR / "press-conference.jpg", "rb") as photo:
-                article.photo.save("stoltenberg-press-conference.jpg", File(photo), save=True)
+                article.featured_image = image_create(
+                    upload=File(photo, name="stoltenberg-press-conference.jpg"), **PHOTO
+                )
+            article.save(update_fields=["featured_image"])
             world, _ = Category.objects.get_or_create(slug="world", defaults={"name": "World"})
             nato, _ = Tag.objects.get_or_create(slug="nato", defaults={"name": "NATO"})
             russia, _ = Tag.objects.get_or_create(slug="russia", defaults={"name": "Russia"})

@@ -259,3 +259,30 @@ def test_migrating_creates_the_three_roles(db):
     assert "publish_article" not in rights["Contributor"]
     assert "publish_article" in rights["Author"] and "edit_any_article" not in rights["Author"]
     assert {"edit_any_article", "import_wire", "can_moderate"} <= rights["Editor"]
+
+
+def test_a_contributor_uploads_to_the_library_and_describes_only_their_own_images(
+    client, contributor, newsroom_editor, make_image
+):
+    theirs = make_image(uploaded_by=newsroom_editor)
+    own = make_image(uploaded_by=contributor)
+    client.force_login(contributor)
+
+    assert client.get("/admin/blog/image/add/").status_code == 200
+    assert client.get("/admin/blog/image/picker/").status_code == 200
+    assert client.get(f"/admin/blog/image/{own.pk}/change/").status_code == 200
+    response = client.post(
+        f"/admin/blog/image/{theirs.pk}/change/", {"alt": "Renamed by a contributor"}
+    )
+    theirs.refresh_from_db()
+    assert theirs.alt != "Renamed by a contributor"
+    assert response.status_code in {302, 403}
+    assert client.post(f"/admin/blog/image/{theirs.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def test_an_editor_looks_after_the_whole_library(client, contributor, newsroom_editor, make_image):
+    theirs = make_image(uploaded_by=contributor)
+    client.force_login(newsroom_editor)
+
+    assert client.get(f"/admin/blog/image/{theirs.pk}/change/").status_code == 200
+    assert client.post(f"/admin/blog/image/{theirs.pk}/delete/", {"post": "yes"}).status_code == 302
