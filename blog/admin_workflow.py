@@ -150,36 +150,49 @@ class WorkflowAdminMixin:
         context["can_review"] = obj is not None and self.has_review_permission(request)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
+    def _each_permitted(self, request, articles, change, done: str) -> None:
+        """Apply `change` to each of `articles` the user may change, and say how many."""
+        count = 0
+        for article in articles:
+            if self.has_change_permission(request, article):
+                change(article)
+                count += 1
+        self.message_user(request, f"{count} article(s) {done}.", messages.SUCCESS)
+
     @admin.action(description="Publish selected articles now", permissions=["publish"])
     def publish_now(self, request, queryset):
-        count = 0
-        for article in queryset.exclude(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
-        ):
-            if self.has_change_permission(request, article):
-                workflow.article_publish(article=article, by=request.user)
-                count += 1
-        self.message_user(request, f"{count} article(s) published.", messages.SUCCESS)
+        self._each_permitted(
+            request,
+            queryset.exclude(status=Article.Status.PUBLISHED, published_at__lte=timezone.now()),
+            lambda article: workflow.article_publish(article=article, by=request.user),
+            "published",
+        )
 
     @admin.action(description="Return selected articles to draft", permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = 0
-        for article in queryset.exclude(status=Article.Status.DRAFT):
-            if self.has_change_permission(request, article):
-                article.status = Article.Status.DRAFT
-                article.save()
-                count += 1
-        self.message_user(request, f"{count} article(s) returned to draft.", messages.SUCCESS)
+        def to_draft(article):
+            article.status = Article.Status.DRAFT
+            article.save()
+
+        self._each_permitted(
+            request,
+            queryset.exclude(status=Article.Status.DRAFT),
+            to_draft,
+            "returned to draft",
+        )
 
     @admin.action(description="Submit selected drafts for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
-        count = 0
-        for article in queryset.filter(status=Article.Status.DRAFT):
-            if self.has_change_permission(request, article):
-                article.status = Article.Status.PENDING
-                article.save()
-                workflow.article_status_changed(
-                    article=article, previous=Article.Status.DRAFT, by=request.user
-                )
-                count += 1
-        self.message_user(request, f"{count} article(s) submitted for review.", messages.SUCCESS)
+        def submit(article):
+            article.status = Article.Status.PENDING
+            article.save()
+            workflow.article_status_changed(
+                article=article, previous=Article.Status.DRAFT, by=request.user
+            )
+
+        self._each_permitted(
+            request,
+            queryset.filter(status=Article.Status.DRAFT),
+            submit,
+            "submitted for review",
+        )
