@@ -92,6 +92,15 @@ class ArticleForm(forms.ModelForm):
                 "This photo has no description (alt text) for readers who cannot see it: "
                 "add one in the media library (the pencil next to it) before publishing.",
             )
+        if data.get("status") == Article.Status.PUBLISHED:
+            undescribed = media.body_images_without_description(data.get("body") or "")
+            if undescribed:
+                self.add_error(
+                    "body",
+                    "Describe every image for readers who cannot see it before publishing "
+                    f"(alt text, in the image's settings or the media library): "
+                    f"{', '.join(undescribed)}.",
+                )
         return data
 
 

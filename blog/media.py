@@ -226,6 +226,26 @@ def body_image_ids(html: str) -> set[int]:
     return ids
 
 
+def body_images_without_description(html: str) -> list[str]:
+    """The body's images that readers who cannot see them would miss: no alt text in the
+    body, and (for library images) none in the library either. Returns their file names."""
+    missing, library = [], {}
+    ids = body_image_ids(html)
+    if ids:
+        library = Image.objects.in_bulk(ids)
+    for match in _IMG.finditer(html):
+        attrs = dict(_ATTRIBUTE.findall(match.group(1)))
+        if attrs.get("alt", "").strip():
+            continue
+        file_id = attrs.get("data-file", "")
+        image = library.get(int(file_id)) if file_id.isdigit() else None
+        if image is not None and image.alt.strip():
+            continue
+        source = image.file.name if image is not None else attrs.get("src", "an image")
+        missing.append(source.rsplit("/", 1)[-1])
+    return missing
+
+
 def body_render(html: str, images: dict) -> str:
     """The sanitized body `html` as readers get it: library images as `<picture>` with
     renditions and the library's credit after the caption; every image lazy and unable to

@@ -161,6 +161,40 @@ def test_a_story_cannot_be_published_with_an_undescribed_photo(client, editor, a
     assert article.featured_image is None
 
 
+def test_a_story_cannot_be_published_with_an_undescribed_image_in_its_body(
+    client, editor, article, make_image
+):
+    undescribed = make_image(caption="No description", name="flags.jpg")
+    described = make_image(alt="Delegates at the table", name="table.jpg")
+    body = (
+        f'<p>Talks.</p><figure><img src="{undescribed.file.url}" data-file="{undescribed.pk}">'
+        f'</figure><img src="{described.file.url}" data-file="{described.pk}">'
+        '<img src="https://agency.example/photo.jpg" alt="The agency\'s photo">'
+    )
+    client.force_login(editor)
+    form = {
+        "title": article.title,
+        "slug": article.slug,
+        "body": body,
+        "status": "published",
+        "published_at_0": "",
+        "published_at_1": "",
+    }
+    url = f"/admin/blog/article/{article.pk}/change/"
+
+    html = client.post(url, form).content.decode()
+    assert "Describe every image for readers who cannot see it" in html
+    assert undescribed.file.name.rsplit("/", 1)[-1] in html
+    assert described.file.name.rsplit("/", 1)[-1] not in html.split("Describe every image")[1][:300]
+    article.refresh_from_db()
+    assert "flags" not in article.body
+
+    form["body"] = body.replace(
+        f'data-file="{undescribed.pk}"', f'alt="Flags" data-file="{undescribed.pk}"'
+    )
+    assert client.post(url, form).status_code == 302
+
+
 # --- The editor's picker ----------------------------------------------------------------------
 
 
