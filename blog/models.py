@@ -1,4 +1,9 @@
-"""Publishing: wire agencies (sources), articles with their attribution, categories, tags."""
+"""Publishing: wire agencies (sources), articles with their attribution, categories, tags,
+the media library, autosaves and redirects.
+
+A little over 400 lines: every model of the app stays in the module its migrations expect
+(one app label); each is short, and the code that uses them lives by concern
+(docs/architecture.md)."""
 
 import re
 from html import unescape
