@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from blog.management.commands.import_wire import since_parse
 from blog.models import Article, SourceFeed
+from blog.revisions import article_versions
 
 
 def run(*args):
@@ -36,6 +37,14 @@ def test_it_prints_progress_and_a_summary_table(serve, add_feed):
         "total", "3", "0", "0", "0", "0", "0",
     ]  # fmt: skip
     assert Article.objects.count() == 3
+
+
+def test_imported_stories_start_their_history_with_the_agencys_version(serve, add_feed):
+    add_feed(serve("/unian.rss", "unian_rss.xml"))
+    run()
+    for article in Article.objects.all():
+        versions = article_versions(article)
+        assert [v.revision.comment for v in versions] == ["Imported from the agency's feed."]
 
 
 def test_a_second_run_reports_everything_unchanged(serve, add_feed):

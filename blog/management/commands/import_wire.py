@@ -4,6 +4,7 @@
 import datetime
 import re
 
+import reversion
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
@@ -70,13 +71,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, source=None, since=None, dry_run=False, due=False, **options):
         sources = self._sources(source) if source else None
-        summary = wire_import(
-            sources=sources,
-            due_only=due,
-            since=since_parse(since) if since else None,
-            dry_run=dry_run,
-            progress=self._progress if options["verbosity"] > 0 else None,
-        )
+        # Imported and updated stories start their history here, as from the admin.
+        with reversion.create_revision(atomic=False):
+            reversion.set_comment("Imported from the agency's feed.")
+            summary = wire_import(
+                sources=sources,
+                due_only=due,
+                since=since_parse(since) if since else None,
+                dry_run=dry_run,
+                progress=self._progress if options["verbosity"] > 0 else None,
+            )
         if options["verbosity"] > 0:
             self._print_summary(summary)
 
