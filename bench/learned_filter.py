@@ -15,12 +15,50 @@ import time
 
 TOKENS = 50_000
 RUNS = 40
-WORDS = (
-    "ceasefire talks minister agency statement report week border sanctions election "
-    "parliament vote reform energy prices winter spring summit delegation interview "
-    "discount offer premium bonus free today limited exclusive channel growth system "
-    "weekly earn join code unlock designer sunglasses package results fast simple"
-).split()
+WORDS = [
+    "ceasefire",
+    "talks",
+    "minister",
+    "agency",
+    "statement",
+    "report",
+    "week",
+    "border",
+    "sanctions",
+    "election",
+    "parliament",
+    "vote",
+    "reform",
+    "energy",
+    "prices",
+    "winter",
+    "spring",
+    "summit",
+    "delegation",
+    "interview",
+    "discount",
+    "offer",
+    "premium",
+    "bonus",
+    "free",
+    "today",
+    "limited",
+    "exclusive",
+    "channel",
+    "growth",
+    "system",
+    "weekly",
+    "earn",
+    "join",
+    "code",
+    "unlock",
+    "designer",
+    "sunglasses",
+    "package",
+    "results",
+    "fast",
+    "simple",
+]
 
 
 def _comment_text(n: int) -> str:
