@@ -92,6 +92,8 @@ def _emoji_tokens(text: str):
 
 def _domain_tokens(host: str):
     host = host.strip(".").removeprefix("www.")
+    if not host:
+        return
     labels = host.split(".")
     for start in range(max(len(labels) - 1, 1)):
         yield "domain:" + ".".join(labels[start:])

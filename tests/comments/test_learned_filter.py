@@ -94,6 +94,7 @@ def test_links_name_and_email_give_prefixed_tokens():
     assert {"domain:shop.spam.example", "domain:spam.example", "domain:seo.example.org"} <= tokens
     assert {"name:best", "name:casino", "emaildomain:mail.ru", "website", "links:1"} <= tokens
     assert "https" not in tokens and "www" not in tokens
+    assert "domain:" not in tokenize(text="broken link https:// here", url="http://")
 
 
 # --- Training ------------------------------------------------------------------------------
