@@ -6,6 +6,10 @@ checks (blocklists, links, link markup, random letters, duplicates) are measured
 form timing or honeypot that stop most robots before that. "Caught" means not published:
 refused, held or spam. tests/comments/test_spam_corpus.py asserts the targets.
 
+A second table measures the learned filter: one half of the corpus (every other comment) is
+posted and labelled by an editor's "spam" / "not spam", then the other half is posted; the
+learned filter's own verdict on it and the whole pipeline's are counted, for each half taught.
+
     python -m bench spam
 """
 
@@ -28,6 +32,7 @@ class Outcome:
     entry: dict
     result: str  # published, held, spam, refused
     reasons: list[str] = field(default_factory=list)
+    comment: object = None  # the stored XtdComment (None when refused)
 
     @property
     def caught(self) -> bool:
@@ -55,12 +60,14 @@ def run_corpus(article, corpus: list[dict] | None = None) -> list[Outcome]:
                 user_agent=USER_AGENT,
                 rendered_at=time.time() - 60,
             )
-            decision = comment_post(submission=submission).decision
+            posted = comment_post(submission=submission)
         except CommentRejected as rejection:
             outcomes.append(Outcome(entry, "refused", [type(rejection).__name__]))
             continue
+        decision = posted.decision
         result = {"publish": "published", "hold": "held", "spam": "spam"}[decision.verdict]
-        outcomes.append(Outcome(entry, result, [reason.check for reason in decision.reasons]))
+        reasons = [reason.check for reason in decision.reasons]
+        outcomes.append(Outcome(entry, result, reasons, posted.comment))
     return outcomes
 
 
@@ -132,15 +139,51 @@ def print_report(outcomes: list[Outcome]) -> Summary:
     return summary
 
 
+def halves(corpus: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Every other comment: each half has every kind and language of the corpus."""
+    return corpus[::2], corpus[1::2]
+
+
+def editor_reviews(outcomes: list[Outcome], editor) -> None:
+    """An editor goes through the queue and labels every stored comment: "spam" for spam,
+    approve (or "not spam") for the rest; the learned filter learns from each decision."""
+    from comments.moderation.actions import comment_mark_ham, comment_mark_spam
+
+    for outcome in outcomes:
+        if outcome.comment is not None:
+            mark = comment_mark_spam if outcome.entry["label"] == "spam" else comment_mark_ham
+            mark(outcome.comment, by=editor)
+
+
+def learned_alone(corpus: list[dict]) -> Counter:
+    """What the learned filter alone says of each comment: (label, "spam" / "hold" / "pass")."""
+    from django.conf import settings
+
+    from comments.moderation.learned import learned_score
+
+    said = Counter()
+    for entry in corpus:
+        fields = {key: entry[key] for key in ("text", "name", "email", "url")}
+        probability = learned_score(**fields).probability
+        if probability >= settings.COMMENTS_LEARNED_SPAM_THRESHOLD:
+            said[entry["label"], "spam"] += 1
+        elif probability >= settings.COMMENTS_LEARNED_HOLD_THRESHOLD:
+            said[entry["label"], "hold"] += 1
+        else:
+            said[entry["label"], "pass"] += 1
+    return said
+
+
 def run() -> None:
     """Called by `python -m bench` (bench/__main__.py) inside a throw-away database."""
+    from django.db import transaction
     from django.test import override_settings
     from django.utils import timezone
 
     from blog.models import Article
 
     local_memory = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    with override_settings(CACHES=local_memory, AKISMET_API_KEY=""):
+    with override_settings(CACHES=local_memory, AKISMET_API_KEY=""), transaction.atomic():
         article = Article.objects.create(
             title="NATO-Russia Relations Reached Bottom – Stoltenberg",
             slug="nato-russia-relations",
@@ -148,3 +191,50 @@ def run() -> None:
             published_at=timezone.now(),
         )
         print_report(run_corpus(article))
+        transaction.set_rollback(True)  # the runs below start from an empty site
+    print()
+    with override_settings(CACHES=local_memory, AKISMET_API_KEY=""):
+        print_learned_report()
+
+
+def print_learned_report() -> None:
+    """Each half of the corpus in turn: post it, let an editor label it (the learned filter
+    learns), then post the other half. Each run is rolled back: the next starts afresh."""
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import transaction
+    from django.utils import timezone
+
+    from blog.models import Article
+
+    print("After an editor labelled one half (every other comment), the other half:")
+    print(
+        f"{'taught':<8}{'learned alone: spam caught':>28}{'ham held':>10}{'ham spam':>10}", end=""
+    )
+    print(f"{'pipeline: spam caught':>24}{'ham published':>15}{'ham spam':>10}")
+    for name, (taught, held_out) in (
+        ("even", halves(load_corpus())),
+        ("odd", halves(load_corpus())[::-1]),
+    ):
+        cache.clear()  # the rate limits: each run is a new day
+        with transaction.atomic():
+            editor = get_user_model().objects.create(username="bench-editor", is_staff=True)
+            article = Article.objects.create(
+                title="Split",
+                slug=f"split-{name}",
+                status=Article.Status.PUBLISHED,
+                published_at=timezone.now(),
+            )
+            editor_reviews(run_corpus(article, taught), editor)
+            alone = learned_alone(held_out)
+            summary = summarize(run_corpus(article, held_out))
+            transaction.set_rollback(True)
+        caught = alone["spam", "spam"] + alone["spam", "hold"]
+        spam = caught + alone["spam", "pass"]
+        ham_published = summary.ham_results.get("published", 0)
+        print(
+            f"{name:<8}{f'{caught}/{spam} = {caught / spam:.0%}':>28}"
+            f"{alone['ham', 'hold']:>10}{alone['ham', 'spam']:>10}"
+            f"{f'{summary.spam_caught}/{summary.spam_total} = {summary.spam_caught_share:.0%}':>24}"
+            f"{f'{ham_published}/{summary.ham_total}':>15}{summary.ham_results.get('spam', 0):>10}"
+        )

@@ -8,6 +8,7 @@ concern, and one file is where an operator looks for any of them.
 """
 
 import ipaddress
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,25 @@ def envint(name: str, default: int, *, minimum: int | None = None) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
+def envfloat(
+    name: str, default: float, *, minimum: float | None = None, maximum: float | None = None
+) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+    if not math.isfinite(number):
+        raise ImproperlyConfigured(f"{name} must be a finite number, not {value!r}")
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {number}")
     return number
 
 
@@ -417,6 +437,21 @@ COMMENTS_REPORTS_TO_HOLD = envint("COMMENTS_REPORTS_TO_HOLD", 3)
 # spam is deleted after COMMENTS_SPAM_RETENTION_DAYS (0 keeps it): `purge_comment_data`.
 COMMENTS_IP_RETENTION_DAYS = envint("COMMENTS_IP_RETENTION_DAYS", 60)
 COMMENTS_SPAM_RETENTION_DAYS = envint("COMMENTS_SPAM_RETENTION_DAYS", 30)
+# The learned filter (comments.moderation.learned), trained by editors' decisions: a score at
+# or above the spam threshold marks spam, at or above the hold threshold holds; it says
+# nothing until it has seen COMMENTS_LEARNED_MIN_EACH spam and legitimate comments.
+COMMENTS_LEARNED_SPAM_THRESHOLD = envfloat(
+    "COMMENTS_LEARNED_SPAM_THRESHOLD", 0.95, minimum=0.5, maximum=1.0
+)
+COMMENTS_LEARNED_HOLD_THRESHOLD = envfloat(
+    "COMMENTS_LEARNED_HOLD_THRESHOLD", 0.6, minimum=0.5, maximum=1.0
+)
+if COMMENTS_LEARNED_HOLD_THRESHOLD > COMMENTS_LEARNED_SPAM_THRESHOLD:
+    raise ImproperlyConfigured(
+        "COMMENTS_LEARNED_HOLD_THRESHOLD must not exceed COMMENTS_LEARNED_SPAM_THRESHOLD "
+        f"({COMMENTS_LEARNED_HOLD_THRESHOLD} > {COMMENTS_LEARNED_SPAM_THRESHOLD})"
+    )
+COMMENTS_LEARNED_MIN_EACH = envint("COMMENTS_LEARNED_MIN_EACH", 20, minimum=1)
 # Akismet (https://akismet.com) is asked about each comment when a key is set.
 AKISMET_API_KEY = envstr("AKISMET_API_KEY")
 AKISMET_SITE_URL = envstr("AKISMET_SITE_URL", SITE_URL)

@@ -50,6 +50,10 @@ class CommentModeration(models.Model):
     # SHA-256 of the text as the duplicate and flood checks compare it (moderation.normalize):
     # a doubled space, a zero-width space or a full-width letter does not make a new text.
     text_fingerprint = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # The label the learned spam filter was taught from an editor's decision ("spam" or
+    # "ham"; empty: never taught), so a repeated decision does not count twice and a
+    # reversed one moves the counts instead of adding to both.
+    trained_as = models.CharField(max_length=4, blank=True, default="")
 
     class Meta:
         verbose_name = "moderation record"
@@ -70,6 +74,22 @@ class CommentModeration(models.Model):
     @property
     def reasons_text(self) -> str:
         return "; ".join(f"{r['check']} ({r['verdict']}): {r['detail']}" for r in self.reasons)
+
+
+class SpamToken(models.Model):
+    """The learned spam filter's model (comments.moderation.learned): in how many spam and
+    legitimate comments an editor labelled each token appeared. One row, `TOTALS`, counts
+    the comments themselves. In the database so every worker and node shares one model."""
+
+    token = models.CharField(max_length=100, unique=True)
+    spam_count = models.PositiveIntegerField(default=0)
+    ham_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "learned spam filter token"
+
+    def __str__(self):
+        return f"{self.token}: {self.spam_count} spam, {self.ham_count} legitimate"
 
 
 class BlocklistEntry(models.Model):

@@ -1,5 +1,9 @@
 """Editors' moderation (approve, hold, spam, not spam, remove, block a commenter) and
 readers' reports, which hold a comment once enough readers reported it.
+
+An editor's approval or "not spam" teaches the learned filter a legitimate comment, "spam"
+a spam one (`comments.moderation.learned`); holding and removing teach nothing (they say
+"not now" or "not here", not "spam"), and neither do readers' reports (anyone can file one).
 """
 
 from django.conf import settings
@@ -13,6 +17,7 @@ from comments.models import (
     CommentReport,
 )
 from comments.moderation.akismet import akismet_submit
+from comments.moderation.learned import HAM, SPAM, learned_train
 from comments.moderation.reasons import Reason, Verdict
 from comments.notifications.services import comment_notify
 
@@ -40,7 +45,9 @@ def _set_status(comment: XtdComment, status: str, *, by, reason=None) -> Comment
 def comment_approve(comment: XtdComment, *, by) -> XtdComment:
     """Publish a held (or spam, or removed) comment on an editor's word, and only now tell
     the article's followers (a comment is announced once, however often it is approved)."""
-    _set_status(comment, CommentModeration.Status.PUBLISHED, by=by)
+    with transaction.atomic():
+        _set_status(comment, CommentModeration.Status.PUBLISHED, by=by)
+        learned_train(comment=comment, label=HAM)
     comment_notify(comment=comment)
     return comment
 
@@ -52,9 +59,11 @@ def comment_hold(comment: XtdComment, *, by=None, reason=None) -> XtdComment:
 
 
 def comment_mark_spam(comment: XtdComment, *, by) -> bool:
-    """Hide a comment as spam and, when Akismet is on, teach it. Returns whether Akismet
-    was told."""
-    _set_status(comment, CommentModeration.Status.SPAM, by=by)
+    """Hide a comment as spam, teach the learned filter and, when Akismet is on, Akismet.
+    Returns whether Akismet was told."""
+    with transaction.atomic():
+        _set_status(comment, CommentModeration.Status.SPAM, by=by)
+        learned_train(comment=comment, label=SPAM)
     return akismet_submit(comment, spam=True)
 
 

@@ -14,6 +14,10 @@
 Akismet (`comments.moderation.akismet`), when configured, is asked last (and not at all when
 a local check already says spam); if it errors or times out the comment is held, so nothing
 is published unchecked.
+
+The learned filter (`comments.moderation.learned`, trained by editors' decisions) is asked
+when Akismet gave no answer (off, skipped, or failed): Akismet, when it answers, stays
+authoritative, and the local statistics do not overrule its "not spam".
 """
 
 import hashlib
@@ -39,6 +43,7 @@ from comments.moderation.checks import (
     same_author,
     same_text,
 )
+from comments.moderation.learned import check_learned
 from comments.moderation.reasons import Decision, Verdict
 
 # --- Refusals: form timing, rate limits, same-person duplicates -------------------------------
@@ -188,8 +193,14 @@ def comment_verdict(submission: CommentSubmission) -> Decision:
         if reason is not None:
             decision.add(reason)
 
+    akismet_answered = False
     if akismet_enabled() and decision.verdict != Verdict.SPAM:
         reason = check_akismet(submission)
+        akismet_answered = reason is None or reason.check == "akismet"
+        if reason is not None:
+            decision.add(reason)
+    if not akismet_answered:
+        reason = check_learned(text=text, name=name, email=email, url=submission.url)
         if reason is not None:
             decision.add(reason)
     return decision

@@ -56,6 +56,7 @@ CHECK_LABELS = {
     "flood": "Same text as others",
     "blocked_commenter": "Blocked commenter",
     "first_comment": "First comment",
+    "learned": "Learned filter",
     "akismet": "Akismet: spam",
     "akismet_error": "Akismet unavailable",
     "reports": "Reported by readers",

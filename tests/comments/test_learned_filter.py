@@ -1,0 +1,271 @@
+"""The learned spam filter: tokens in any script, training by editors' decisions (and only
+theirs), Robinson–Fisher scoring, thresholds, the minimum evidence, export and import."""
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+from comments.models import CommentModeration, SpamToken
+from comments.moderation import actions
+from comments.moderation.learned import (
+    TOTALS,
+    learned_export,
+    learned_import,
+    learned_reset,
+    learned_retrain,
+    learned_score,
+    score_tokens,
+    tokenize,
+)
+from tests.factories import post
+
+CHANGELIST = "/admin/comments/comment/"
+
+# Spam that no default blocklist word catches: only the filter can learn it.
+SPAM_TEXTS = [
+    "Exclusive discount on designer sunglasses, limited offer https://shades.example/sale",
+    "Grow your channel with our promotion package, fast results https://growth.example/start",
+    "Unlock premium membership free today with this code https://premium.example/code",
+    "Work from home, earn weekly with our simple system https://workhome.example/join",
+]
+HAM_TEXTS = [
+    "The minister's statement contradicts what was said last week about the talks.",
+    "Thank you for translating this, the original interview was hard to follow.",
+    "I doubt the ceasefire will hold, given how the previous one ended.",
+    "Which agency first reported the meeting? The timeline in the article is unclear.",
+]
+
+
+def counts(token):
+    row = SpamToken.objects.filter(token=token).values_list("spam_count", "ham_count").first()
+    return row or (0, 0)
+
+
+def trained_as(comment):
+    return CommentModeration.objects.get(comment=comment).trained_as
+
+
+@pytest.fixture
+def trained(article, editor, settings):
+    """A filter taught 20 spam and 20 legitimate comments by an editor (the minimum)."""
+    settings.COMMENTS_LEARNED_MIN_EACH = 20
+    for n in range(20):
+        spam = post(article, email=f"s{n}@spam.example", text=f"{SPAM_TEXTS[n % 4]} #{n}")
+        actions.comment_mark_spam(spam, by=editor)
+        ham = post(article, email=f"h{n}@example.org", text=f"{HAM_TEXTS[n % 4]} ({n})")
+        actions.comment_approve(ham, by=editor)
+
+
+# --- Tokens --------------------------------------------------------------------------------
+
+
+def test_latin_words_are_case_folded_and_width_normalized():
+    assert {"ceasefire", "hold"} <= set(tokenize(text="CEASEFIRE will ｈｏｌｄ"))
+
+
+def test_cyrillic_words_are_tokens_of_their_own():
+    assert {"раскрутка", "сайтов", "недорого"} <= set(tokenize(text="Раскрутка сайтов недорого!"))
+
+
+def test_cjk_runs_become_character_pairs():
+    tokens = tokenize(text="東京タワー")
+    assert {"東京", "京タ", "タワ", "ワー"} <= set(tokens)
+    assert "東京タワー" not in tokens
+
+
+def test_emoji_are_tokens():
+    assert {"🎰", "💰"} <= set(tokenize(text="win big 🎰💰 now"))
+
+
+def test_mixed_script_words_are_flagged_and_latin_next_to_cjk_is_split():
+    tokens = set(tokenize(text="vіagra iPhone手机"))  # a Cyrillic "і" inside "viagra"
+    assert {"vіagra", "script:mixed", "iphone", "手机"} <= tokens
+    assert "script:mixed" not in tokenize(text="Привет, hello")
+
+
+def test_links_name_and_email_give_prefixed_tokens():
+    tokens = set(
+        tokenize(
+            text="see https://www.shop.spam.example/x?y=1",
+            name="Best Casino",
+            email="someone@Mail.RU",
+            url="http://seo.example.org/",
+        )
+    )
+    assert {"domain:shop.spam.example", "domain:spam.example", "domain:seo.example.org"} <= tokens
+    assert {"name:best", "name:casino", "emaildomain:mail.ru", "website", "links:1"} <= tokens
+    assert "https" not in tokens and "www" not in tokens
+    assert "domain:" not in tokenize(text="broken link https:// here", url="http://")
+
+
+# --- Training ------------------------------------------------------------------------------
+
+
+def test_marking_spam_counts_the_comments_tokens_once(article, editor):
+    comment = post(article, text="Cheap cheap replica sunglasses")
+    actions.comment_mark_spam(comment, by=editor)
+    actions.comment_mark_spam(comment, by=editor)
+    assert counts("replica") == (1, 0) and counts("cheap") == (1, 0)
+    assert counts(TOTALS) == (1, 0)
+    assert trained_as(comment) == "spam"
+
+
+def test_not_spam_after_spam_moves_the_counts(article, editor):
+    comment = post(article, text="Replica of the treaty text, for reference")
+    actions.comment_mark_spam(comment, by=editor)
+    actions.comment_mark_ham(comment, by=editor)
+    assert counts("replica") == (0, 1) and counts(TOTALS) == (0, 1)
+    assert trained_as(comment) == "ham"
+
+
+def test_approving_a_held_comment_trains_it_as_legitimate(article, editor):
+    comment = post(article, text="Links https://a.example https://b.example https://c.example")
+    assert CommentModeration.objects.get(comment=comment).status == "held"
+    actions.comment_approve(comment, by=editor)
+    assert counts("domain:a.example") == (0, 1)
+
+
+def test_holding_removing_and_unreviewed_comments_teach_nothing(article, editor):
+    held = post(article, text="Unreviewed words stay unknown")
+    actions.comment_hold(held, by=editor)
+    actions.comment_remove(post(article, text="Removed words stay unknown"), by=editor)
+    assert not SpamToken.objects.exists()
+
+
+def test_readers_reports_do_not_train_the_filter(article, settings, reader, stranger):
+    settings.COMMENTS_REPORTS_TO_HOLD = 2
+    comment = post(article, text="An unpopular opinion about the talks")
+    actions.comment_report(comment=comment, user=reader)
+    actions.comment_report(comment=comment, user=stranger)
+    assert CommentModeration.objects.get(comment=comment).status == "held"
+    assert not SpamToken.objects.exists() and trained_as(comment) == ""
+
+
+def test_retrain_uses_only_reviewed_comments_and_reset_forgets_everything(article, editor):
+    reviewed = post(article, text="Replica sunglasses")
+    actions.comment_mark_spam(reviewed, by=editor)
+    post(article, text="Ceasefire unreviewed")
+    SpamToken.objects.update(spam_count=99)  # a damaged model
+    assert learned_retrain() == {"spam": 1, "ham": 0}
+    assert counts("replica") == (1, 0) and counts("ceasefire") == (0, 0)
+    learned_reset()
+    assert not SpamToken.objects.exists() and trained_as(reviewed) == ""
+
+
+# --- Scoring and the verdict ---------------------------------------------------------------
+
+
+def test_scores_follow_the_evidence():
+    model = {TOTALS: (10, 10), "replica": (9, 0), "cheap": (8, 1), "talks": (0, 9), "the": (5, 5)}
+    model["ceasefire"] = (1, 8)
+    assert score_tokens(["replica", "cheap", "the"], model).probability > 0.95
+    assert score_tokens(["talks", "ceasefire", "the"], model).probability < 0.05
+    # One token alone is Robinson's f(w): 9 comments, all spam → (0.5 + 9) / (1 + 9).
+    assert score_tokens(["replica"], model).probability == pytest.approx(0.95)
+    assert score_tokens(["the", "unknown"], model).probability == 0.5
+    assert score_tokens(["replica"], {TOTALS: (0, 10), "replica": (9, 0)}).probability == 0.5
+
+
+def test_the_verdict_says_nothing_before_the_minimum_of_each_label(article, trained, settings):
+    spam_like = SPAM_TEXTS[0] + " again"
+    assert learned_score(text=spam_like).probability > 0.95
+    settings.COMMENTS_LEARNED_MIN_EACH = 21
+    comment = post(article, email="new@spam.example", text=spam_like)
+    assert CommentModeration.objects.get(comment=comment).status == "published"
+
+
+def test_a_spammy_comment_is_spam_with_its_strongest_words_shown(article, trained):
+    comment = post(article, email="new@spam.example", text=SPAM_TEXTS[2] + " again")
+    record = CommentModeration.objects.get(comment=comment)
+    assert record.status == "spam"
+    learned = next(r for r in record.reasons if r["check"] == "learned")
+    assert learned["detail"].startswith("learned filter: 1.00 spam; strongest words: ")
+    assert "unlock" in learned["detail"] and "emaildomain:spam.example" in learned["detail"]
+
+
+def test_the_uncertain_middle_is_held_and_legitimate_comments_pass(article, trained, settings):
+    text = SPAM_TEXTS[1] + " " + HAM_TEXTS[0]
+    probability = learned_score(text=text).probability
+    settings.COMMENTS_LEARNED_HOLD_THRESHOLD = probability - 0.01
+    settings.COMMENTS_LEARNED_SPAM_THRESHOLD = probability + 0.01
+    held = post(article, email="mixed@example.net", text=text)
+    assert CommentModeration.objects.get(comment=held).status == "held"
+    fine = post(article, email="fine@example.net", text=HAM_TEXTS[2] + " Indeed.")
+    assert CommentModeration.objects.get(comment=fine).status == "published"
+
+
+def test_akismet_stays_authoritative_when_it_answers(article, trained, settings, monkeypatch):
+    from comments.moderation import pipeline
+
+    settings.AKISMET_API_KEY = "key"
+    monkeypatch.setattr(pipeline, "check_akismet", lambda submission: None)  # "not spam"
+    comment = post(article, email="new@spam.example", text=SPAM_TEXTS[2] + " again")
+    assert CommentModeration.objects.get(comment=comment).status == "published"
+
+
+# --- Export and import ---------------------------------------------------------------------
+
+
+def test_export_then_import_restores_the_same_model(article, trained):
+    exported = learned_export()
+    before = learned_score(text=SPAM_TEXTS[3]).probability
+    learned_reset()
+    assert learned_import(exported) == len(exported["tokens"])
+    assert learned_export() == exported
+    assert learned_score(text=SPAM_TEXTS[3]).probability == before
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ([], "not an export"),
+        ({"format": "wirepress-learned-spam-filter", "version": 2}, "unknown version"),
+        (
+            {"format": "wirepress-learned-spam-filter", "version": 1, "tokens": {}},
+            "spam: expected a count",
+        ),
+        (
+            {
+                "format": "wirepress-learned-spam-filter",
+                "version": 1,
+                "spam_comments": 1,
+                "ham_comments": 1,
+                "tokens": {"casino": [1, -1]},
+            },
+            "token 'casino'",
+        ),
+    ],
+)
+def test_a_bad_import_says_why_and_keeps_the_model(article, editor, data, message):
+    actions.comment_mark_spam(post(article, text="Replica sunglasses"), by=editor)
+    with pytest.raises(ValueError, match=message):
+        learned_import(data)
+    assert counts("replica") == (1, 0)
+
+
+# --- Integration: the admin ----------------------------------------------------------------
+
+
+def test_an_admin_mark_as_spam_changes_the_next_verdict_on_a_similar_comment(
+    client, article, editor, settings
+):
+    settings.COMMENTS_LEARNED_MIN_EACH = 1
+    actions.comment_approve(post(article, text=HAM_TEXTS[0]), by=editor)
+    pitch = "Earn crypto daily with our trading signals, join https://signals.example/vip"
+    first = post(article, email="a@signals.example", text=pitch)
+    assert CommentModeration.objects.get(comment=first).status == "published"
+
+    client.force_login(editor)
+    data = {"action": "mark_spam", ACTION_CHECKBOX_NAME: [first.pk]}
+    assert client.post(CHANGELIST, data, follow=True).status_code == 200
+
+    second = post(article, email="b@signals.example", text=pitch.replace("daily", "weekly"))
+    record = CommentModeration.objects.get(comment=second)
+    # One example of each label leaves the filter unsure (held), no longer silent.
+    assert record.status == "held" and record.checks == " learned "
+
+
+def test_the_desks_spam_button_trains_the_filter(client, article, editor):
+    comment = post(article, text="Replica sunglasses for sale")
+    client.force_login(editor)
+    client.post(f"{CHANGELIST}{comment.pk}/desk/spam/")
+    assert counts("replica") == (1, 0) and trained_as(comment) == "spam"
