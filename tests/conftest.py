@@ -66,17 +66,29 @@ def _test_environment(settings, tmp_path):
     settings.FETCH_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1", "localhost"]
 
 
+def _with_verified_email(user):
+    """Sign-up confirms the address before anyone signs in (ACCOUNT_EMAIL_VERIFICATION)."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
 @pytest.fixture
 def editor(django_user_model):
-    return django_user_model.objects.create_user(
-        "editor", "editor@example.org", "editor-password", is_staff=True, is_superuser=True
+    return _with_verified_email(
+        django_user_model.objects.create_user(
+            "editor", "editor@example.org", "editor-password", is_staff=True, is_superuser=True
+        )
     )
 
 
 @pytest.fixture
 def reader(django_user_model):
-    return django_user_model.objects.create_user(
-        "reader", "reader@example.org", "reader-password", first_name="Rita", last_name="Reader"
+    return _with_verified_email(
+        django_user_model.objects.create_user(
+            "reader", "reader@example.org", "reader-password", first_name="Rita", last_name="Reader"
+        )
     )
 
 
