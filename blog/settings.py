@@ -407,6 +407,10 @@ COMMENTS_MIN_SUBMIT_SECONDS = envint("COMMENTS_MIN_SUBMIT_SECONDS", 3)
 COMMENTS_RATE_PER_IP = envint("COMMENTS_RATE_PER_IP", 5)
 COMMENTS_RATE_PER_AUTHOR = envint("COMMENTS_RATE_PER_AUTHOR", 3)
 COMMENTS_RATE_WINDOW = envint("COMMENTS_RATE_WINDOW", 60)
+# Requests that email an address the client typed (follow, follow a discussion, data
+# requests) allowed per window (seconds) from one IP address.
+COMMENTS_FOLLOW_RATE_PER_IP = envint("COMMENTS_FOLLOW_RATE_PER_IP", 5)
+COMMENTS_FOLLOW_RATE_WINDOW = envint("COMMENTS_FOLLOW_RATE_WINDOW", 600, minimum=1)
 # More links than this in a comment (text and website field together) hold it for review.
 COMMENTS_MAX_LINKS = envint("COMMENTS_MAX_LINKS", 2)
 # WordPress's "Comment author must have a previously approved comment" (off by default).

@@ -51,6 +51,7 @@ def _test_environment(settings, tmp_path):
     settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
     settings.COMMENTS_RATE_PER_IP = 0
     settings.COMMENTS_RATE_PER_AUTHOR = 0
+    settings.COMMENTS_FOLLOW_RATE_PER_IP = 0
     settings.AKISMET_API_KEY = ""
     from django.core.cache import cache
 
@@ -307,12 +308,14 @@ def make_staff(db, django_user_model):
 
     def make(role, username=None):
         username = username or role.lower()
-        user = django_user_model.objects.create_user(
-            username,
-            f"{username}@example.org",
-            f"{username}-password",
-            first_name=username.capitalize(),
-            is_staff=True,
+        user = _with_verified_email(
+            django_user_model.objects.create_user(
+                username,
+                f"{username}@example.org",
+                f"{username}-password",
+                first_name=username.capitalize(),
+                is_staff=True,
+            )
         )
         user.groups.add(group(role))
         return user
