@@ -427,12 +427,20 @@ COMMENTS_MIN_SUBMIT_SECONDS = envint("COMMENTS_MIN_SUBMIT_SECONDS", 3)
 COMMENTS_RATE_PER_IP = envint("COMMENTS_RATE_PER_IP", 5)
 COMMENTS_RATE_PER_AUTHOR = envint("COMMENTS_RATE_PER_AUTHOR", 3)
 COMMENTS_RATE_WINDOW = envint("COMMENTS_RATE_WINDOW", 60)
+# Requests that email an address the client typed (follow, follow a discussion, data
+# requests) allowed per window (seconds) from one IP address.
+COMMENTS_FOLLOW_RATE_PER_IP = envint("COMMENTS_FOLLOW_RATE_PER_IP", 5)
+COMMENTS_FOLLOW_RATE_WINDOW = envint("COMMENTS_FOLLOW_RATE_WINDOW", 600, minimum=1)
 # More links than this in a comment (text and website field together) hold it for review.
 COMMENTS_MAX_LINKS = envint("COMMENTS_MAX_LINKS", 2)
 # WordPress's "Comment author must have a previously approved comment" (off by default).
 COMMENTS_HOLD_FIRST = envbool("COMMENTS_HOLD_FIRST", False)
 # Readers' reports that hold a published comment until an editor reviews it.
 COMMENTS_REPORTS_TO_HOLD = envint("COMMENTS_REPORTS_TO_HOLD", 3)
+# Only accounts with a verified email address, or older than this many days, count toward
+# that number (guests count, limited to one report per comment and address a day): throw-away
+# accounts cannot hide a comment.
+COMMENTS_REPORTER_MIN_ACCOUNT_DAYS = envint("COMMENTS_REPORTER_MIN_ACCOUNT_DAYS", 7, minimum=0)
 # IP addresses, user agents and referrers of comments are cleared after this many days,
 # spam is deleted after COMMENTS_SPAM_RETENTION_DAYS (0 keeps it): `purge_comment_data`.
 COMMENTS_IP_RETENTION_DAYS = envint("COMMENTS_IP_RETENTION_DAYS", 60)
@@ -466,7 +474,16 @@ if not AKISMET_SITE_URL.startswith(("http://", "https://")):
 
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = envstr("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Nobody signs in with an address they have not proved they own; allauth then also answers
+# a sign-up for a registered address as for a new one (the owner is told by email), so the
+# form does not reveal who is registered (ACCOUNT_PREVENT_ENUMERATION, on by default).
+ACCOUNT_EMAIL_VERIFICATION = envstr("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+if ACCOUNT_EMAIL_VERIFICATION not in ("mandatory", "optional", "none"):
+    raise ImproperlyConfigured(
+        "ACCOUNT_EMAIL_VERIFICATION must be mandatory, optional or none, "
+        f"not {ACCOUNT_EMAIL_VERIFICATION!r}"
+    )
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 # Two-factor authentication (Account → Two-Factor Authentication): authenticator apps and
 # recovery codes; recommended for every staff account (README).

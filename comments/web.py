@@ -26,3 +26,10 @@ def client_ip(request) -> str | None:
 
 def json_error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"ok": False, "error": message}, status=status)
+
+
+def too_many_requests(response, wait: int):
+    """Mark a page answering a client over a rate limit: 429, and when to come back."""
+    response.status_code = 429
+    response["Retry-After"] = str(wait)
+    return response

@@ -51,6 +51,7 @@ def _test_environment(settings, tmp_path):
     settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
     settings.COMMENTS_RATE_PER_IP = 0
     settings.COMMENTS_RATE_PER_AUTHOR = 0
+    settings.COMMENTS_FOLLOW_RATE_PER_IP = 0
     settings.AKISMET_API_KEY = ""
     from django.core.cache import cache
 
@@ -66,17 +67,29 @@ def _test_environment(settings, tmp_path):
     settings.FETCH_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1", "localhost"]
 
 
+def _with_verified_email(user):
+    """Sign-up confirms the address before anyone signs in (ACCOUNT_EMAIL_VERIFICATION)."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
 @pytest.fixture
 def editor(django_user_model):
-    return django_user_model.objects.create_user(
-        "editor", "editor@example.org", "editor-password", is_staff=True, is_superuser=True
+    return _with_verified_email(
+        django_user_model.objects.create_user(
+            "editor", "editor@example.org", "editor-password", is_staff=True, is_superuser=True
+        )
     )
 
 
 @pytest.fixture
 def reader(django_user_model):
-    return django_user_model.objects.create_user(
-        "reader", "reader@example.org", "reader-password", first_name="Rita", last_name="Reader"
+    return _with_verified_email(
+        django_user_model.objects.create_user(
+            "reader", "reader@example.org", "reader-password", first_name="Rita", last_name="Reader"
+        )
     )
 
 
@@ -295,12 +308,14 @@ def make_staff(db, django_user_model):
 
     def make(role, username=None):
         username = username or role.lower()
-        user = django_user_model.objects.create_user(
-            username,
-            f"{username}@example.org",
-            f"{username}-password",
-            first_name=username.capitalize(),
-            is_staff=True,
+        user = _with_verified_email(
+            django_user_model.objects.create_user(
+                username,
+                f"{username}@example.org",
+                f"{username}-password",
+                first_name=username.capitalize(),
+                is_staff=True,
+            )
         )
         user.groups.add(group(role))
         return user

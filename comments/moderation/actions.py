@@ -6,8 +6,10 @@ a spam one (`comments.moderation.learned`); holding and removing teach nothing (
 "not now" or "not here", not "spam"), and neither do readers' reports (anyone can file one).
 """
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
@@ -97,9 +99,18 @@ def commenter_block(*, email: str = "", user=None, by=None, reason: str = "") ->
     return created
 
 
+def _counted_reporter() -> Q:
+    """Reports that count toward holding a comment: guests' (one per address a day, limited
+    by the view), and accounts with a verified email or older than
+    COMMENTS_REPORTER_MIN_ACCOUNT_DAYS. Accounts made a minute ago are anybody's to make."""
+    settled = timezone.now() - timezone.timedelta(days=settings.COMMENTS_REPORTER_MIN_ACCOUNT_DAYS)
+    verified = EmailAddress.objects.filter(user=OuterRef("user"), verified=True)
+    return Q(user__isnull=True) | Q(user__date_joined__lte=settled) | Exists(verified)
+
+
 def comment_report(*, comment: XtdComment, user=None, email: str = "", reason: str = "") -> bool:
-    """Record a reader's report; hold the comment once enough readers reported it since an
-    editor last reviewed it. Returns False when this reader had reported it already."""
+    """Record a reader's report; hold the comment once enough readers (`_counted_reporter`)
+    reported it since an editor last reviewed it. Returns False when this reader had reported it already."""
     user = user if user is not None and user.is_authenticated else None
     identity = {"user": user} if user else {"user": None, "email": email.strip().lower()}
     try:
@@ -107,7 +118,7 @@ def comment_report(*, comment: XtdComment, user=None, email: str = "", reason: s
             CommentReport.objects.create(comment=comment, reason=reason[:500], **identity)
     except IntegrityError:
         return False
-    reports = CommentReport.objects.filter(comment=comment)
+    reports = CommentReport.objects.filter(comment=comment).filter(_counted_reporter())
     reviewed_at = (
         CommentModeration.objects.filter(comment=comment)
         .values_list("reviewed_at", flat=True)

@@ -20,12 +20,10 @@ when Akismet gave no answer (off, skipped, or failed): Akismet, when it answers,
 authoritative, and the local statistics do not overrule its "not spam".
 """
 
-import hashlib
 import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 
 from comments.discussion.selectors import comments_on
 from comments.discussion.submission import CommentSubmission
@@ -45,6 +43,7 @@ from comments.moderation.checks import (
 )
 from comments.moderation.learned import check_learned
 from comments.moderation.reasons import Decision, Verdict
+from comments.ratelimit import Subjects, rate_limit_record, rate_limit_wait
 
 # --- Refusals: form timing, rate limits, same-person duplicates -------------------------------
 
@@ -96,7 +95,7 @@ def check_timing(rendered_at: float | None) -> None:
         raise SentTooSoon(math.ceil(minimum - age))
 
 
-def _rate_subjects(submission: CommentSubmission) -> list[tuple[str, int]]:
+def _rate_subjects(submission: CommentSubmission) -> Subjects:
     ip_address, email, user = submission.ip_address, submission.email, submission.user
     subjects = []
     if ip_address:
@@ -105,43 +104,20 @@ def _rate_subjects(submission: CommentSubmission) -> list[tuple[str, int]]:
         subjects.append((f"user:{user.pk}", settings.COMMENTS_RATE_PER_AUTHOR))
     elif email:
         subjects.append((f"email:{email.strip().lower()}", settings.COMMENTS_RATE_PER_AUTHOR))
-    return [(subject, limit) for subject, limit in subjects if limit > 0]
-
-
-def _rate_key(subject: str) -> str:
-    # Hashed: cache keys must not carry raw emails (and some backends limit key characters).
-    digest = hashlib.sha256(subject.encode()).hexdigest()[:32]
-    return f"comments:rate:{digest}"
-
-
-def _recent_posts(key: str, now: float) -> list[float]:
-    """Times of the posts counted under `key` within the last window (a sliding window:
-    no burst of twice the limit across a window's edge)."""
-    window = max(settings.COMMENTS_RATE_WINDOW, 1)
-    return [moment for moment in cache.get(key, []) if moment > now - window]
+    return subjects
 
 
 def rate_limit_check(submission: CommentSubmission) -> None:
     """Refuse a comment when its IP address or author already posted the allowed number of
-    comments within the window. Counts live in the shared cache (database or Redis), so the
-    limit holds across workers."""
-    now = time.time()
-    for subject, limit in _rate_subjects(submission):
-        recent = _recent_posts(_rate_key(subject), now)
-        if len(recent) >= limit:
-            # The reader may post again when the oldest counted post leaves the window.
-            oldest = sorted(recent)[-limit]
-            raise PostingTooFast(max(1, math.ceil(oldest + settings.COMMENTS_RATE_WINDOW - now)))
+    comments within the window (the limit holds across workers: see comments.ratelimit)."""
+    wait = rate_limit_wait(_rate_subjects(submission), window=settings.COMMENTS_RATE_WINDOW)
+    if wait:
+        raise PostingTooFast(wait)
 
 
 def rate_limit_count(submission: CommentSubmission) -> None:
     """Count a stored comment against its IP address and author."""
-    now = time.time()
-    for subject, limit in _rate_subjects(submission):
-        key = _rate_key(subject)
-        # Two workers counting at the same moment may lose one count: a limit, not a ledger.
-        recent = _recent_posts(key, now)[-limit:] + [now]
-        cache.set(key, recent, timeout=settings.COMMENTS_RATE_WINDOW + 5)
+    rate_limit_record(_rate_subjects(submission), window=settings.COMMENTS_RATE_WINDOW)
 
 
 def check_own_duplicate(submission: CommentSubmission) -> None:

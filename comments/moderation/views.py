@@ -24,9 +24,10 @@ def report_comment(request, comment_id):
     form = ReportForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data.get("email", "")
-        # One report per guest and browser address a day, whatever emails they type.
+        # One report per comment and browser address a day, whatever emails or accounts it
+        # uses: a handful of accounts made from one address must not add up to a hold.
         ip_key = f"comments:report:{comment.pk}:{client_ip(request)}"
-        first_from_ip = request.user.is_authenticated or cache.add(ip_key, 1, timeout=86400)
+        first_from_ip = cache.add(ip_key, 1, timeout=86400)
         counted = first_from_ip and actions.comment_report(
             comment=comment, user=request.user, email=email, reason=form.cleaned_data["reason"]
         )

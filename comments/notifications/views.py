@@ -19,6 +19,8 @@ from comments.discussion.selectors import discussion_subscription
 from comments.models import Subscription
 from comments.notifications import services
 from comments.notifications.forms import FollowForm
+from comments.ratelimit import mail_request_count, mail_request_wait, too_many_requests_message
+from comments.web import too_many_requests
 
 
 def _subscription(token: str) -> Subscription | None:
@@ -45,6 +47,12 @@ def follow(request):
     form = FollowForm(request.POST)
     if not form.is_valid():
         return render(request, "comments/follow.html", {"follow_form": form}, status=400)
+    wait = mail_request_wait(request)
+    if wait:
+        form.add_error(None, too_many_requests_message(wait))
+        page = render(request, "comments/follow.html", {"follow_form": form})
+        return too_many_requests(page, wait)
+    mail_request_count(request)
     email = form.cleaned_data["email"]
     subscription = services.subscription_create(
         email=email, kind=Subscription.Kind.POSTS, user=request.user
@@ -78,6 +86,11 @@ def follow_article(request, article_id):
             services.subscription_cancel(subscription=subscription)
         messages.success(request, "You no longer follow this discussion.")
         return redirect(anchor)
+    wait = mail_request_wait(request)
+    if wait:
+        context = {"message": too_many_requests_message(wait), "back": anchor}
+        return too_many_requests(render(request, "comments/too_many_requests.html", context), wait)
+    mail_request_count(request)
     subscription = services.subscription_create(
         email=request.user.email,
         kind=Subscription.Kind.COMMENTS,

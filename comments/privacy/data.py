@@ -9,7 +9,6 @@ requests. The privacy page (templates/comments/privacy.html) says the same to re
 import hashlib
 import logging
 import secrets
-import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -168,46 +167,42 @@ def data_erase(*, email: str, delete_text: bool = False) -> int:
     return len(ids)
 
 
-class ConfirmationNotSent(Exception):
-    """The mail server refused or could not be reached: nothing was sent."""
-
-
 def data_request_create(
     *, email: str, kind: str, delete_text: bool = False, site_url: str
 ) -> DataRequest | None:
-    """Record a request and email its confirmation link to `email` (the link proves the
-    reader owns the address). `site_url` is the scheme and host, e.g. https://news.example.org.
-    Returns None when the same request was sent moments ago (no second email)."""
+    """Record a request and queue the email of its confirmation link to `email` (the link
+    proves the reader owns the address; comments.privacy.tasks sends it). `site_url` is the
+    scheme and host, e.g. https://news.example.org. Returns None when the same request was
+    sent moments ago (no second email)."""
+    from comments.privacy.tasks import data_request_confirmation_enqueue
+
     email = email.strip()
     recent = timezone.now() - timezone.timedelta(minutes=DATA_REQUEST_RESEND_MINUTES)
     if DataRequest.objects.filter(
         email__iexact=email, kind=kind, completed_at=None, created_at__gte=recent
     ).exists():
         return None
-    token = secrets.token_urlsafe(32)
-    data_request = DataRequest.objects.create(
-        email=email,
-        kind=kind,
-        delete_text=delete_text and kind == DataRequest.Kind.ERASE,
-        token_hash=_token_hash(token),
-    )
-    confirm_url = site_url.rstrip("/") + reverse("comments:data_confirm", args=[token])
-    try:
-        data_request_send_confirmation(data_request, confirm_url=confirm_url)
-    except (smtplib.SMTPException, OSError) as error:
-        # Without its email the request can never be confirmed: drop it, so that trying
-        # again later is not taken for a repeat, and tell the reader.
-        logger.warning("Could not email the data request confirmation: %s", error)
-        data_request.delete()
-        raise ConfirmationNotSent from error
+    with transaction.atomic():
+        data_request = DataRequest.objects.create(
+            email=email,
+            kind=kind,
+            delete_text=delete_text and kind == DataRequest.Kind.ERASE,
+            # A token nobody knows until the email is sent with a fresh one.
+            token_hash=_token_hash(secrets.token_urlsafe(32)),
+        )
+        # With the database backend the task row is written in this transaction.
+        data_request_confirmation_enqueue(data_request.pk, site_url=site_url)
     return data_request
 
 
-def data_request_send_confirmation(data_request: DataRequest, *, confirm_url: str) -> None:
-    """The confirmation email (one call, so it can move to a background task)."""
+def data_request_send_confirmation(data_request: DataRequest, *, site_url: str) -> None:
+    """Email the confirmation link, with a new token (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    data_request.token_hash = _token_hash(token)
+    data_request.save(update_fields=["token_hash"])
     context = {
         "data_request": data_request,
-        "confirm_url": confirm_url,
+        "confirm_url": site_url.rstrip("/") + reverse("comments:data_confirm", args=[token]),
         "site_name": settings.SITE_NAME,
         "hours": DATA_REQUEST_LINK_HOURS,
     }

@@ -18,6 +18,8 @@ from comments.models import DataRequest
 from comments.moderation.akismet import akismet_enabled
 from comments.privacy import data as privacy_services
 from comments.privacy.forms import DataRequestForm
+from comments.ratelimit import mail_request_count, mail_request_wait, too_many_requests_message
+from comments.web import too_many_requests
 
 
 @require_GET
@@ -36,6 +38,7 @@ def _privacy_context(form) -> dict:
         "keep_days": privacy_services.DATA_REQUEST_KEEP_DAYS,
         "remember_days": REMEMBER_MAX_AGE // 86400,
         "gravatar": settings.AVATARS_GRAVATAR,
+        "mail_request_minutes": max(1, settings.COMMENTS_FOLLOW_RATE_WINDOW // 60),
     }
 
 
@@ -44,20 +47,20 @@ def data_request(request):
     form = DataRequestForm(request.POST)
     if not form.is_valid():
         return render(request, "comments/privacy.html", _privacy_context(form), status=400)
-    try:
-        privacy_services.data_request_create(
-            email=form.cleaned_data["email"],
-            kind=form.cleaned_data["kind"],
-            delete_text=form.cleaned_data["delete_text"],
-            site_url=request.build_absolute_uri("/"),
-        )
-    except privacy_services.ConfirmationNotSent:
-        form.add_error(
-            None,
-            "We could not send the confirmation email just now. Nothing was recorded: "
-            "please try again in a few minutes.",
-        )
-        return render(request, "comments/privacy.html", _privacy_context(form), status=503)
+    wait = mail_request_wait(request)
+    if wait:
+        form.add_error(None, too_many_requests_message(wait))
+        page = render(request, "comments/privacy.html", _privacy_context(form))
+        return too_many_requests(page, wait)
+    mail_request_count(request)
+    # The email is queued: a mail server that is down delays it (the worker tries again),
+    # it does not fail the request.
+    privacy_services.data_request_create(
+        email=form.cleaned_data["email"],
+        kind=form.cleaned_data["kind"],
+        delete_text=form.cleaned_data["delete_text"],
+        site_url=request.build_absolute_uri("/"),
+    )
     # The same answer whether or not the address has comments: it reveals nothing.
     messages.success(
         request,

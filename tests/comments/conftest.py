@@ -10,6 +10,7 @@ import responses
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import default_task_backend
 
 from comments.models import Subscription
 from comments.moderation import pipeline
@@ -121,3 +122,28 @@ def moderation_decides(monkeypatch):
 def hold_everything(moderation_decides):
     """Moderation holds every new comment."""
     moderation_decides(Verdict.HOLD)
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """Tasks are queued, not run: the test runs them (as the worker would) when it likes."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = default_task_backend
+
+    class Queue:
+        def ready(self, now=None):
+            now = now or timezone.now()
+            return [
+                r
+                for r in backend.results
+                if r.status == "READY" and (r.task.run_after is None or r.task.run_after <= now)
+            ]
+
+        def waiting(self):
+            return [r for r in backend.results if r.task.run_after is not None]
+
+        def run(self, result):
+            backend.results.remove(result)
+            return result.task.call(*result.args, **result.kwargs)
+
+    return Queue()

@@ -4,7 +4,6 @@ an error, and every outcome is recorded."""
 
 import socket
 
-import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
@@ -14,31 +13,6 @@ from comments.models import Delivery, Mailing, Subscription
 from comments.notifications import mailer
 from tests.factories import comment_form_data, post_form
 from tests.helpers import subject
-
-
-@pytest.fixture
-def queued_tasks(settings):
-    """Tasks are queued, not run: the test runs them (as the worker would) when it likes."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    backend = default_task_backend
-
-    class Queue:
-        def ready(self, now=None):
-            now = now or timezone.now()
-            return [
-                r
-                for r in backend.results
-                if r.status == "READY" and (r.task.run_after is None or r.task.run_after <= now)
-            ]
-
-        def waiting(self):
-            return [r for r in backend.results if r.task.run_after is not None]
-
-        def run(self, result):
-            backend.results.remove(result)
-            return result.task.call(*result.args, **result.kwargs)
-
-    return Queue()
 
 
 def test_a_comment_posted_while_smtp_is_down_is_stored_and_shown(client, smtp, article, follower):

@@ -1,6 +1,7 @@
 """Readers report comments; enough reports hold one until an editor reviews it."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from comments.models import CommentReport
@@ -17,6 +18,19 @@ def comment(article):
 
 def report_url(comment):
     return reverse("comments:report", args=[comment.pk])
+
+
+def verified_reader(django_user_model, name):
+    """A reader whose report counts toward a hold (a new account with a verified email)."""
+    user = django_user_model.objects.create_user(name, f"{name}@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def report_from(client, comment, user, n):
+    # Each from an address of its own: an address reports a comment once a day.
+    client.force_login(user)
+    client.post(report_url(comment), REMOTE_ADDR=f"198.51.100.{n + 1}")
 
 
 def test_each_comment_has_a_report_link_for_guests(client, article, comment):
@@ -72,8 +86,7 @@ def test_a_guest_address_counts_once_whatever_emails_it_types(client, comment):
 def test_enough_reports_hold_the_comment(client, comment, settings, django_user_model):
     settings.COMMENTS_REPORTS_TO_HOLD = 3
     for n in range(3):
-        client.force_login(django_user_model.objects.create_user(f"r{n}", f"r{n}@example.org"))
-        client.post(report_url(comment))
+        report_from(client, comment, verified_reader(django_user_model, f"r{n}"), n)
         comment.refresh_from_db()
         assert comment.is_public == (n < 2)
     assert comment.moderation.status == "held"
@@ -84,10 +97,11 @@ def test_enough_reports_hold_the_comment(client, comment, settings, django_user_
     }
 
 
-def test_a_held_comment_disappears_for_other_readers(client, article, comment, settings, reader):
+def test_a_held_comment_disappears_for_other_readers(
+    client, article, comment, settings, django_user_model
+):
     settings.COMMENTS_REPORTS_TO_HOLD = 1
-    client.force_login(reader)
-    client.post(report_url(comment))
+    report_from(client, comment, verified_reader(django_user_model, "rita"), 0)
     client.logout()
     assert "Something nasty." not in client.get(article.get_absolute_url()).content.decode()
 
@@ -97,11 +111,11 @@ def test_after_an_editor_approves_it_only_new_reports_count(
 ):
     settings.COMMENTS_REPORTS_TO_HOLD = 2
     for n in range(2):
-        client.force_login(django_user_model.objects.create_user(f"r{n}", f"r{n}@example.org"))
-        client.post(report_url(comment))
+        report_from(client, comment, verified_reader(django_user_model, f"r{n}"), n)
+    comment.refresh_from_db()
+    assert not comment.is_public
     comment_approve(comment, by=editor)
-    client.force_login(django_user_model.objects.create_user("late", "late@example.org"))
-    client.post(report_url(comment))
+    report_from(client, comment, verified_reader(django_user_model, "late"), 2)
     comment.refresh_from_db()
     assert comment.is_public
 

@@ -5,6 +5,7 @@ with what they had typed, and comments with the account's name, picture and prof
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.urls import reverse
 from django_comments_xtd.models import XtdComment
 
@@ -370,7 +371,7 @@ def test_a_denial_without_state_still_returns_to_the_article(client, article, pr
     assert "Logging in with WordPress.com was cancelled." in html
 
 
-def test_an_email_taken_by_another_account_asks_once_on_a_page_like_the_site(
+def test_an_email_taken_by_another_account_is_not_revealed_its_owner_is_told_by_email(
     client, article, providers, mocked_http, reader
 ):
     _, query = start_login(client, article, "wordpress", comment=DRAFT)
@@ -382,11 +383,12 @@ def test_an_email_taken_by_another_account_asks_once_on_a_page_like_the_site(
 
     response = finish_login(client, "wordpress", query, code="c")
 
-    assert response["Location"] == reverse("socialaccount_signup")
+    # The same "check your inbox" page as any sign-up: whoever logs in with a provider
+    # account carrying someone's address learns nothing; the address's owner is emailed.
+    assert response["Location"] == reverse("account_email_verification_sent")
     page = client.get(response["Location"]).content.decode()
-    assert "with your WordPress.com account" in page
     assert 'class="site-header"' in page
-    response = client.post(reverse("socialaccount_signup"), {"email": ""})
-    assert response["Location"] == f"{article.get_absolute_url()}#respond"
-    html = client.get(article.get_absolute_url()).content.decode()
-    assert "You are commenting using your WordPress.com account." in html
+    (message,) = mail.outbox
+    assert message.to == [reader.email]
+    assert "already" in message.body
+    assert not SocialAccount.objects.exists()
