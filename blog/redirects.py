@@ -5,6 +5,7 @@ importers can fill it with the addresses of another site too."""
 from django.http import HttpResponsePermanentRedirect
 
 from blog.models import Article, Redirect
+from blog.validators import storable
 
 
 def redirect_add(*, old_path: str, new_path: str) -> None:
@@ -31,7 +32,8 @@ class RedirectFallbackMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 404:
+        # A path the table cannot hold (a NUL from a mangled link) has no redirect.
+        if response.status_code != 404 or not storable(request.path):
             return response
         redirect = Redirect.objects.filter(old_path=request.path).first()
         if redirect is None:

@@ -68,5 +68,7 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", views.media_file),
     ]
 
+# A body that cannot be read (a form in UTF-16) must get its 400, not a second error.
+handler400 = "blog.views.bad_request"
 # The 500 page must work when the database does not (see views.server_error).
 handler500 = "blog.views.server_error"

@@ -3,7 +3,7 @@ search, post likes, robots.txt and the error pages."""
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponseBadRequest, HttpResponseServerError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -148,11 +148,21 @@ def robots_txt(request):
     )
 
 
+def _standalone_page(template_name: str) -> str:
+    return loader.get_template(template_name).render({"site_name": settings.SITE_NAME})
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """The 400 page, rendered without the request: Django's own handler reads request.POST
+    again (for the CSRF token), which raises again when the body was what could not be read
+    (a form in UTF-16) and turns the 400 into a 500."""
+    return HttpResponseBadRequest(_standalone_page(template_name))
+
+
 def server_error(request, template_name="500.html"):
     """The 500 page, rendered without the request: no context processor runs, so nothing
     here touches the database (which may be what failed)."""
-    page = loader.get_template(template_name).render({"site_name": settings.SITE_NAME})
-    return HttpResponseServerError(page)
+    return HttpResponseServerError(_standalone_page(template_name))
 
 
 category_articles = FilteredArticleList.as_view(

@@ -1,8 +1,9 @@
-"""Writes of the discussion: post a comment (moderation decides whether it is published) and
-like or unlike one.
+"""Writes of the discussion: post a comment (moderation decides whether it is published),
+like or unlike one, and put threads back in order.
 """
 
 import logging
+from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -62,12 +63,23 @@ def comment_post(*, submission: CommentSubmission) -> PostResult:
     )
     record.set_reasons(decision.reasons)
     with transaction.atomic():
+        if parent is not None:
+            _thread_lock(parent)
         comment.save()
         record.comment = comment
         record.save()
     pipeline.rate_limit_count(submission)
     _comment_followups(comment, submission=submission)
     return PostResult(comment=comment, decision=decision)
+
+
+def _thread_lock(parent: XtdComment) -> None:
+    """Hold the row of the thread's first comment until the transaction ends. xtd places a
+    reply at "the largest order in the thread + 1" (or shifts the orders after its parent)
+    without a lock: two concurrent replies read the same orders and one lands under the
+    wrong comment. Replies to one thread now take their place one after the other.
+    (SQLite serialises writers already; there this is a plain read.)"""
+    XtdComment.norel_objects.select_for_update().filter(pk=parent.thread_id).exists()
 
 
 STATUS_OF_VERDICT = {
@@ -112,3 +124,49 @@ def like_toggle(*, comment: XtdComment, user) -> bool:
     except IntegrityError:
         pass  # a double click raced us to it: the like is there either way
     return True
+
+
+def comment_threads_repair() -> int:
+    """Recompute every thread's display order, levels and reply counts from the parent
+    links (replies under their parent, siblings oldest first), as xtd would have stored them
+    one post at a time. Returns how many comments were corrected. Rows are locked while it
+    runs: replies posted meanwhile wait for it."""
+    fields = ["thread_id", "parent_id", "level", "order", "nested_count"]
+    with transaction.atomic():
+        rows = list(XtdComment.norel_objects.select_for_update().only("pk", *fields).order_by("pk"))
+        threads = defaultdict(list)
+        for row in rows:
+            threads[row.thread_id].append(row)
+        changed = []
+        for thread in threads.values():
+            changed += _thread_repair(thread)
+        XtdComment.norel_objects.bulk_update(changed, fields, batch_size=500)
+    return len(changed)
+
+
+def _thread_repair(thread: list[XtdComment]) -> list[XtdComment]:
+    by_pk = {row.pk: row for row in thread}
+    children = defaultdict(list)
+    starts = []  # the thread's first comment, then any reply whose parent is gone
+    for row in thread:
+        if row.parent_id == row.pk or row.parent_id not in by_pk:
+            starts.append(row)
+        else:
+            children[row.parent_id].append(row)
+    placed = []  # (row, level, order, nested_count)
+
+    def place(row, level):
+        index = len(placed)
+        placed.append(None)
+        for child in children[row.pk]:
+            place(child, level + 1)
+        placed[index] = (row, level, index + 1, len(placed) - index - 1)
+
+    for row in starts:
+        place(row, 0 if row.parent_id == row.pk else 1)
+    changed = []
+    for row, level, order, nested_count in placed:
+        if (row.level, row.order, row.nested_count) != (level, order, nested_count):
+            row.level, row.order, row.nested_count = level, order, nested_count
+            changed.append(row)
+    return changed
