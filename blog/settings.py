@@ -224,7 +224,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "blog.middleware.RefuseUnstorableQueryMiddleware",
+    "blog.middleware.RefuseUnstorableAdminQueryMiddleware",
+    "blog.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -274,7 +275,7 @@ else:
     # The database cache is shared by every gunicorn worker (rate limits must be).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "blog.cache.ResilientDatabaseCache",
             "LOCATION": "wirepress_cache",
         }
     }

@@ -148,21 +148,22 @@ def robots_txt(request):
     )
 
 
-def _standalone_page(template_name: str) -> str:
-    return loader.get_template(template_name).render({"site_name": settings.SITE_NAME})
+def standalone_page(template_name: str, **context) -> str:
+    """A page for when the site is in trouble: no request, no context processors."""
+    return loader.get_template(template_name).render({"site_name": settings.SITE_NAME, **context})
 
 
 def bad_request(request, exception, template_name="400.html"):
     """The 400 page, rendered without the request: Django's own handler reads request.POST
     again (for the CSRF token), which raises again when the body was what could not be read
     (a form in UTF-16) and turns the 400 into a 500."""
-    return HttpResponseBadRequest(_standalone_page(template_name))
+    return HttpResponseBadRequest(standalone_page(template_name))
 
 
 def server_error(request, template_name="500.html"):
     """The 500 page, rendered without the request: no context processor runs, so nothing
     here touches the database (which may be what failed)."""
-    return HttpResponseServerError(_standalone_page(template_name))
+    return HttpResponseServerError(standalone_page(template_name))
 
 
 category_articles = FilteredArticleList.as_view(

@@ -33,7 +33,7 @@ from comments.discussion.selectors import (
 )
 from comments.discussion.services import comment_post, like_toggle
 from comments.discussion.text import likes_label
-from comments.moderation.pipeline import CommentRejected, PostingTooFast
+from comments.moderation.pipeline import CommentRejected, DuplicateComment, PostingTooFast
 from comments.social.identity import (
     social_profile_of,
 )
@@ -68,10 +68,14 @@ def post_comment(request, article_id):
         form = form.fresh_copy() if form.is_stale else form
         return _form_error_response(request, article, form)
     try:
-        posted = comment_post(submission=form.submission(request))
+        comment = comment_post(submission=form.submission(request)).comment
+    except DuplicateComment as duplicate:
+        # Sent again (a double click, or the answer to the first was lost): the stored one.
+        if duplicate.existing is None:
+            return _rejection_response(request, article, form, duplicate)
+        comment = duplicate.existing
     except CommentRejected as rejection:
         return _rejection_response(request, article, form, rejection)
-    comment = posted.comment
     own_comment_add(request, comment)
     if wants_json(request):
         response = _posted_json(request, article, form, comment)
@@ -111,7 +115,8 @@ def _posted_json(request, article, form, comment) -> JsonResponse:
         {
             "ok": True,
             "id": comment.pk,
-            "parent": form.parent.pk if form.parent else None,
+            # xtd makes a top-level comment its own parent.
+            "parent": comment.parent_id if comment.parent_id != comment.pk else None,
             "url": comment_url(comment, article=article),
             "pending": not comment.is_public,
             "comment": html,

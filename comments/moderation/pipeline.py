@@ -27,7 +27,7 @@ from django.conf import settings
 
 from comments.discussion.selectors import comments_on
 from comments.discussion.submission import CommentSubmission
-from comments.models import BlocklistEntry
+from comments.models import BlocklistEntry, CommentModeration
 from comments.moderation.akismet import akismet_enabled, check_akismet
 from comments.moderation.checks import (
     check_blocked_commenter,
@@ -78,8 +78,12 @@ class SentTooSoon(CommentRejected):
 
 
 class DuplicateComment(CommentRejected):
-    def __init__(self):
+    """`existing` is the stored comment the reader can be led to (None when it was marked
+    spam or removed: then they only hear that it was said already)."""
+
+    def __init__(self, existing=None):
         super().__init__("Duplicate comment: it looks as though you have already said that here.")
+        self.existing = existing
 
 
 def check_timing(rendered_at: float | None) -> None:
@@ -121,17 +125,16 @@ def rate_limit_count(submission: CommentSubmission) -> None:
 
 
 def check_own_duplicate(submission: CommentSubmission) -> None:
-    """Refuse the same text by the same person on the same article (a double post)."""
-    if (
-        comments_on(submission.article)
-        .filter(
-            same_author(user=submission.user, email=submission.email),
-            same_text(submission.text),
-            is_removed=False,
-        )
-        .exists()
-    ):
-        raise DuplicateComment()
+    """Refuse the same text by the same person on the same article: a double click, or a
+    comment sent again because the answer to the first was lost (a dropped connection)."""
+    same = comments_on(submission.article).filter(
+        same_author(user=submission.user, email=submission.email),
+        same_text(submission.text),
+        is_removed=False,
+    )
+    if same.exists():
+        shown = CommentModeration.Status.PUBLISHED, CommentModeration.Status.HELD
+        raise DuplicateComment(same.filter(moderation__status__in=shown).first())
 
 
 # --- The pipeline --------------------------------------------------------------------------
@@ -152,8 +155,9 @@ def comment_verdict(submission: CommentSubmission) -> Decision:
         decision.add(honeypot_reason)
     else:
         check_timing(submission.rendered_at)
-    rate_limit_check(submission)
+    # A comment sent again is answered with the stored one, whatever the rate limit says.
     check_own_duplicate(submission)
+    rate_limit_check(submission)
 
     entries = list(BlocklistEntry.objects.all())
     checks = [

@@ -9,6 +9,8 @@
 
   function $(selector, root) { return (root || document).querySelector(selector); }
 
+  var NOT_SAVED = "This could not be saved just now (a short technical problem). Please try again in a moment.";
+
   function setReplyTarget(commentId, author) {
     var form = $("#commentform", respond);
     form.elements.reply_to.value = commentId || "";
@@ -38,12 +40,21 @@
       headers: { "X-Requested-With": "fetch" },
       credentials: "same-origin",
     }).then(function (response) {
-      return response.json().then(function (json) { json.status = response.status; return json; });
+      return response.json().then(function (json) {
+        json.status = response.status;
+        return json;
+      }, function () {
+        // Not JSON (a proxy's error page, a server in trouble): nothing was saved, and what
+        // the reader typed stays where it is.
+        return { ok: false, status: response.status, error: NOT_SAVED };
+      });
     });
   }
 
   // A message from the server when there is no form to show (e.g. the article was unpublished).
   function showError(before, message) {
+    var previous = before.previousElementSibling;
+    if (previous && previous.classList.contains("form-error")) previous.remove();
     var error = document.createElement("p");
     error.className = "form-error";
     error.setAttribute("role", "alert");
@@ -62,6 +73,9 @@
   }
 
   function insertComment(json) {
+    // Sent again after a lost answer: the server points at the comment already stored.
+    var shown = document.getElementById("comment-" + json.id);
+    if (shown) return shown;
     var holder = document.createElement("div");
     holder.innerHTML = json.comment.trim();
     var item = holder.firstElementChild;

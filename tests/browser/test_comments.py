@@ -107,6 +107,31 @@ def test_a_form_error_shows_in_place_and_keeps_the_text(live_server, page, demo)
     assert not XtdComment.objects.filter(user_name="Olena").exists()
 
 
+def test_a_proxy_error_keeps_the_text_and_the_reader_sends_it_again(live_server, page, demo):
+    """A gateway's HTML error page instead of the server's JSON (the server went away)."""
+    page.goto(live_server.url + demo.get_absolute_url())
+    mark_page(page)
+    page.route(
+        "**/comments/post/**",
+        lambda route: route.fulfill(
+            status=502, content_type="text/html", body="<h1>Bad gateway</h1>"
+        ),
+    )
+    form = page.locator("#commentform")
+    fill_guest_form(form, name="Olena", email="olena@example.org", text="Worth keeping")
+    form.get_by_role("button", name="Post Comment").click()
+    expect(page.get_by_role("alert")).to_contain_text("could not be saved just now")
+    assert form.get_by_role("textbox", name="Comment", exact=True).input_value() == "Worth keeping"
+    assert same_page(page) and not XtdComment.objects.filter(user_name="Olena").exists()
+
+    page.unroute("**/comments/post/**")
+    form.get_by_role("button", name="Post Comment").click()
+    expect(page.locator("ol.comment-list > li").last.locator(".comment-content")).to_have_text(
+        "Worth keeping"
+    )
+    assert XtdComment.objects.filter(user_name="Olena").count() == 1
+
+
 def test_a_reader_likes_a_comment_without_reload(live_server, page, demo, reader):
     sign_in(page, live_server, reader)
     page.goto(live_server.url + demo.get_absolute_url())

@@ -75,8 +75,10 @@ def test_the_script_gets_the_refusal_as_json_with_the_form(client, article, sett
     assert "Again!</textarea>" in body["form"]
 
 
-def test_a_double_post_is_refused_as_a_duplicate(client, article):
-    client.post(url(article), comment_form_data(article, comment="Same words."))
+def test_saying_again_what_was_stored_as_spam_is_refused_as_a_duplicate(client, article):
+    # (Sent again when it was kept: tests/reliability/test_database_outage.py.)
+    spam = comment_form_data(article, comment="Same words.", honeypot="http://x.example")
+    client.post(url(article), spam)
     response = client.post(url(article), comment_form_data(article, comment="Same words."))
     assert response.status_code == 400
     assert "already said that" in response.content.decode()
@@ -130,7 +132,7 @@ def test_the_form_links_to_the_privacy_page_and_names_akismet_only_when_used(
         pytest.param(None, {"comment": ""}, "Please type your comment.", id="form-error"),
         pytest.param(None, {"timestamp": "1"}, "the form expired", id="stale-form"),
         pytest.param(
-            {"comment": "Same words."},
+            {"comment": "Same words.", "honeypot": "http://x.example"},
             {"comment": "Same words."},
             "already said that",
             id="duplicate",
