@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run run-oidc-demo test test-postgres bench lint format superuser chromium clean
+.PHONY: run run-oidc-demo test test-postgres bench soak lint format superuser chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,11 @@ test-postgres: $(VENV)/.dev chromium
 ## bench: benchmarks, printed as tables
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
+
+## soak: gunicorn under 32 posting readers, likes and kill -9 of workers; prints a table
+## (SQLite, or PostgreSQL with DATABASE_URL=postgres://...); outside CI, a few minutes
+soak: $(VENV)/.dev
+	$(BIN)/python -m bench.soak
 
 ## lint: ruff, as CI runs it
 lint: $(VENV)/.dev

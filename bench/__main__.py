@@ -15,6 +15,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
 
+# Run on their own (`make soak` runs `python -m bench.soak`): minutes, not seconds, on a
+# server and a database of their own.
+LONG = {"soak"}
+
+
 def machine() -> str:
     """What the figures were measured on."""
     import django
@@ -49,6 +54,8 @@ def main() -> None:
         print()
         for module in sorted(pkgutil.iter_modules(bench.__path__), key=lambda m: m.name):
             if module.name.startswith("_") or (wanted and module.name not in wanted):
+                continue
+            if module.name in LONG:
                 continue
             benchmark = importlib.import_module(f"bench.{module.name}")
             (getattr(benchmark, "run", None) or benchmark.main)()
