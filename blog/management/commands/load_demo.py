@@ -1,4 +1,4 @@
-"""Load the reference page (../shared/reference/) as demo content. Safe to run again."""
+"""Load the demo article (the scraped WordPress.com reference page the project is built to match) and its comments. Safe to run again."""
 
 import datetime
 from pathlib import Path
