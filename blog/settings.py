@@ -433,8 +433,12 @@ COMMENTS_RATE_WINDOW = envint("COMMENTS_RATE_WINDOW", 60)
 # requests) allowed per window (seconds) from one IP address.
 COMMENTS_FOLLOW_RATE_PER_IP = envint("COMMENTS_FOLLOW_RATE_PER_IP", 5)
 COMMENTS_FOLLOW_RATE_WINDOW = envint("COMMENTS_FOLLOW_RATE_WINDOW", 600, minimum=1)
-# More links than this in a comment (text and website field together) hold it for review.
-COMMENTS_MAX_LINKS = envint("COMMENTS_MAX_LINKS", 2)
+# A comment with this many links in its text or more is held for review (WordPress's
+# "Hold a comment in the queue if it contains 2 or more links"); 0 turns the rule off.
+COMMENTS_MAX_LINKS = envint("COMMENTS_MAX_LINKS", 2, minimum=0)
+# A comment shorter than this (characters besides its links) that promotes a site (a website
+# given, a link or a domain in the text) and shares no word with the article is held; 0 off.
+COMMENTS_SHORT_PROMOTION_LENGTH = envint("COMMENTS_SHORT_PROMOTION_LENGTH", 120, minimum=0)
 # WordPress's "Comment author must have a previously approved comment" (off by default).
 COMMENTS_HOLD_FIRST = envbool("COMMENTS_HOLD_FIRST", False)
 # Readers' reports that hold a published comment until an editor reviews it.

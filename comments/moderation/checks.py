@@ -1,6 +1,7 @@
 """The moderation checks that produce a verdict on a stored comment: each looks at one thing
-(the honeypot, link markup, random letters, the blocklist, links, floods, blocked or
-first-time commenters) and returns a `Reason` when it objects, None otherwise.
+(the honeypot, link markup, random letters, the blocklist, links, a short off-topic
+promotion, floods, blocked or first-time commenters) and returns a `Reason` when it
+objects, None otherwise.
 """
 
 import hashlib
@@ -23,9 +24,128 @@ MARKUP_LINK_RE = re.compile(r"(?i)\[(?:url|link)[=\]]|<a\s[^>]*href")
 
 
 LATIN_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+LETTERS_RE = re.compile(r"[^\W\d_]{2,}")  # runs of two or more letters, any script
 
 
 VOWELS = set("aeiouyAEIOUY")
+
+
+# Letter rows of the QWERTY and ЙЦУКЕН keyboards: a "word" walking along one row
+# ("asdf", "jkjkjk", "фыва") is a hand sliding over the keys, not a language.
+KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю")
+KEY_POSITION = {
+    key: (row, column) for row, keys in enumerate(KEYBOARD_ROWS) for column, key in enumerate(keys)
+}
+MASH_MIN_LENGTH = 5
+MASH_WORD_RE = re.compile(r"[A-Za-zЁА-яё]{5,}")
+
+
+# A link written without its scheme ("cheap-bags.shop", "www.x.example"): the usual
+# generic and country top-level domains are enough to catch a promotion.
+BARE_DOMAIN_RE = re.compile(
+    r"(?i)(?<![\w@.-])(?:[a-z0-9-]{2,}\.)+(?:com|net|org|info|biz|shop|store|online|site|"
+    r"xyz|top|club|io|co|me|pro|vip|ru|ua|de|uk|us|in|cn|pl|fr|es|it|nl|eu)(?![\w-])"
+)
+TOPIC_WORD_RE = re.compile(r"\w{4,}")
+TAG_RE = re.compile(r"<[^>]*>")
+# Words that say nothing about an article: function words, and the praise a promotion
+# wraps its link in ("great post, thanks for sharing").
+TOPIC_STOPWORDS = frozenset(
+    [
+        "about",
+        "after",
+        "also",
+        "been",
+        "before",
+        "being",
+        "best",
+        "could",
+        "does",
+        "doing",
+        "done",
+        "each",
+        "even",
+        "from",
+        "good",
+        "great",
+        "have",
+        "here",
+        "just",
+        "know",
+        "like",
+        "look",
+        "looking",
+        "made",
+        "make",
+        "many",
+        "more",
+        "most",
+        "much",
+        "must",
+        "need",
+        "nice",
+        "only",
+        "other",
+        "over",
+        "post",
+        "posts",
+        "really",
+        "said",
+        "same",
+        "should",
+        "site",
+        "some",
+        "such",
+        "than",
+        "thank",
+        "thanks",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "very",
+        "want",
+        "well",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "with",
+        "work",
+        "would",
+        "your",
+        "yours",
+        "article",
+        "articles",
+        "blog",
+        "information",
+        "info",
+        "share",
+        "sharing",
+        "content",
+        "website",
+        "page",
+        "read",
+        "reading",
+        "visit",
+        "check",
+        "keep",
+        "wonderful",
+        "awesome",
+        "amazing",
+        "interesting",
+        "helpful",
+        "useful",
+    ]
+)
 
 
 # Shorter texts are too often repeated by different people ("Thank you!", "+1").
@@ -72,11 +192,46 @@ def check_link_markup(text: str) -> Reason | None:
 
 
 def check_links(text: str) -> Reason | None:
+    """Held from COMMENTS_MAX_LINKS links in the text on, as WordPress's "Hold a comment in
+    the queue if it contains 2 or more links" (0 turns the rule off)."""
     count = len(URL_RE.findall(text))
     limit = settings.COMMENTS_MAX_LINKS
-    if count > limit:
-        return Reason("links", Verdict.HOLD, f"{count} links (more than {limit})")
+    if limit and count >= limit:
+        return Reason("links", Verdict.HOLD, f"{count} links ({limit} or more are held)")
     return None
+
+
+def _topic_keys(text: str) -> set[str]:
+    # The first five letters stand for the word, so "Russian" meets "Russia" and "talks"
+    # meets "talked"; the same works for most Cyrillic endings.
+    words = TOPIC_WORD_RE.findall(normalize(text))
+    return {word[:5] for word in words if word not in TOPIC_STOPWORDS and not word.isdigit()}
+
+
+def article_topic_keys(article) -> set[str]:
+    """The words an on-topic comment may share with `article`: its title, standfirst and
+    body (markup dropped)."""
+    return _topic_keys(f"{article.title}\n{article.standfirst}\n{TAG_RE.sub(' ', article.body)}")
+
+
+def check_off_topic_promotion(*, text: str, url: str, article) -> Reason | None:
+    """Held: a short comment (fewer than COMMENTS_SHORT_PROMOTION_LENGTH characters besides
+    its links) that promotes a site — a website given, a link or a bare domain in the text —
+    and shares no word with the article: "Great post, thanks! cheap-bags.shop"."""
+    limit = settings.COMMENTS_SHORT_PROMOTION_LENGTH
+    links = URL_RE.findall(text)
+    prose = BARE_DOMAIN_RE.sub(" ", URL_RE.sub(" ", text))
+    promoted = url.strip() or (links and links[0]) or BARE_DOMAIN_RE.search(text)
+    if not limit or not promoted or len(normalize(prose)) >= limit:
+        return None
+    if _topic_keys(prose) & article_topic_keys(article):
+        return None
+    where = "its website" if url.strip() else "a link"
+    return Reason(
+        "off_topic_promotion",
+        Verdict.HOLD,
+        f"short comment promoting {where} that shares no word with the article",
+    )
 
 
 def _looks_random(word: str) -> bool:
@@ -97,11 +252,34 @@ def _looks_random(word: str) -> bool:
     return longest >= 6
 
 
+def _keyboard_mash(word: str) -> bool:
+    """Five or more letters, each a neighbour on the same keyboard row of the one before
+    ("asdfg", "jkjkjk", "lkjhg", "фывап"), allowing one slip. Words of any language rarely
+    walk a row: "were" is too short, "hahaha" jumps rows."""
+    word = word.casefold()
+    if len(word) < MASH_MIN_LENGTH:
+        return False
+    slips = 0
+    for a, b in zip(word, word[1:], strict=False):
+        row_a, column_a = KEY_POSITION.get(a, (None, None))
+        row_b, column_b = KEY_POSITION.get(b, (None, None))
+        if row_a is None or row_a != row_b or abs(column_a - column_b) != 1:
+            slips += 1
+    return slips <= 1 and slips < (len(word) - 1) / 4
+
+
 def check_gibberish(text: str) -> Reason | None:
-    """Spam when at least half the Latin-letter words of the text look random. Cyrillic and
-    other scripts are not judged (no robot gibberish seen in them)."""
-    words = LATIN_WORD_RE.findall(text)
-    random_words = [word for word in words if _looks_random(word)]
+    """Spam when at least half the words of the text look random: Latin-letter words with
+    capitals scattered inside or six consonants in a row, and Latin or Cyrillic keyboard
+    mashes. Words shorter than five letters are never judged, nor are other scripts, digits
+    or emoji, so a short comment in any language passes ("ок", "好文章", "👍")."""
+    words = LETTERS_RE.findall(text)
+    random_words = [
+        word
+        for word in words
+        if (LATIN_WORD_RE.fullmatch(word) and _looks_random(word))
+        or (MASH_WORD_RE.fullmatch(word) and _keyboard_mash(word))
+    ]
     if random_words and len(random_words) / len(words) >= 0.5:
         sample = ", ".join(random_words[:3])
         return Reason("gibberish", Verdict.SPAM, f"random letters ({sample})")

@@ -38,6 +38,7 @@ from comments.moderation.checks import (
     check_honeypot,
     check_link_markup,
     check_links,
+    check_off_topic_promotion,
     same_author,
     same_text,
 )
@@ -166,6 +167,7 @@ def comment_verdict(submission: CommentSubmission) -> Decision:
         check_gibberish(text),
         *check_blocklist(name=name, email=email, url=submission.url, text=text, entries=entries),
         check_links(text),
+        check_off_topic_promotion(text=text, url=submission.url, article=submission.article),
         check_flood(user=user, email=email, text=text),
         check_first_comment(user=user, name=name, email=email),
     ]

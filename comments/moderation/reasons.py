@@ -53,6 +53,7 @@ CHECK_LABELS = {
     "blocklist": "Blocklist (spam)",
     "moderation_list": "Blocklist (hold)",
     "links": "Too many links",
+    "off_topic_promotion": "Short off-topic promotion",
     "flood": "Same text as others",
     "blocked_commenter": "Blocked commenter",
     "first_comment": "First comment",

@@ -50,7 +50,7 @@ def status_of(comment):
 def test_the_list_shows_status_and_the_pipelines_reasons(editor_client, queue):
     page = editor_client.get(CHANGELIST).content.decode()
     assert "Held for moderation" in page and "Spam" in page and "Removed" in page
-    assert "<b>links</b> (hold): 3 links (more than 2)" in page
+    assert "<b>links</b> (hold): 3 links (2 or more are held)" in page
     assert "blocked word “viagra”" in page
 
 

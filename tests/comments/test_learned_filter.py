@@ -170,7 +170,8 @@ def test_the_verdict_says_nothing_before_the_minimum_of_each_label(article, trai
     assert learned_score(text=spam_like).probability > 0.95
     settings.COMMENTS_LEARNED_MIN_EACH = 21
     comment = post(article, email="new@spam.example", text=spam_like)
-    assert CommentModeration.objects.get(comment=comment).status == "published"
+    # Held by the short-promotion rule only: the filter does not speak.
+    assert CommentModeration.objects.get(comment=comment).checks == " off_topic_promotion "
 
 
 def test_a_spammy_comment_is_spam_with_its_strongest_words_shown(article, trained):
@@ -199,7 +200,8 @@ def test_akismet_stays_authoritative_when_it_answers(article, trained, settings,
     settings.AKISMET_API_KEY = "key"
     monkeypatch.setattr(pipeline, "check_akismet", lambda submission: None)  # "not spam"
     comment = post(article, email="new@spam.example", text=SPAM_TEXTS[2] + " again")
-    assert CommentModeration.objects.get(comment=comment).status == "published"
+    # Held by the short-promotion rule only: the filter is not asked.
+    assert CommentModeration.objects.get(comment=comment).checks == " off_topic_promotion "
 
 
 # --- Export and import ---------------------------------------------------------------------
@@ -250,7 +252,11 @@ def test_an_admin_mark_as_spam_changes_the_next_verdict_on_a_similar_comment(
 ):
     settings.COMMENTS_LEARNED_MIN_EACH = 1
     actions.comment_approve(post(article, text=HAM_TEXTS[0]), by=editor)
-    pitch = "Earn crypto daily with our trading signals, join https://signals.example/vip"
+    # Long enough for the short-promotion rule to leave it to the filter.
+    pitch = (
+        "Earn crypto daily with our trading signals: members doubled their savings within a "
+        "month, and anyone can start with a small deposit, join https://signals.example/vip"
+    )
     first = post(article, email="a@signals.example", text=pitch)
     assert CommentModeration.objects.get(comment=first).status == "published"
 
@@ -260,8 +266,8 @@ def test_an_admin_mark_as_spam_changes_the_next_verdict_on_a_similar_comment(
 
     second = post(article, email="b@signals.example", text=pitch.replace("daily", "weekly"))
     record = CommentModeration.objects.get(comment=second)
-    # One example of each label leaves the filter unsure (held), no longer silent.
-    assert record.status == "held" and record.checks == " learned "
+    # One example of each label is enough for a near copy: the filter, silent before, says spam.
+    assert record.status == "spam" and record.checks == " learned "
 
 
 def test_the_desks_spam_button_trains_the_filter(client, article, editor):

@@ -105,17 +105,27 @@ def test_a_filled_honeypot_is_spam_even_when_sent_instantly(article, settings):
 
 def test_too_many_links_hold_the_comment(article, settings):
     settings.COMMENTS_MAX_LINKS = 2
-    text = "See https://a.example/1 and https://b.example/2 and www.c.example/3"
+    text = "Stoltenberg said it: https://a.example/1 and https://b.example/2 and www.c.example/3"
     comment = post(article, text=text)
     assert comment.moderation.status == "held"
     assert comment.moderation.reasons == [
-        {"check": "links", "verdict": "hold", "detail": "3 links (more than 2)"}
+        {"check": "links", "verdict": "hold", "detail": "3 links (2 or more are held)"}
     ]
 
 
-def test_two_links_are_within_the_limit(settings):
-    settings.COMMENTS_MAX_LINKS = 2
-    assert check_links("https://a.example and https://b.example") is None
+def test_two_links_are_held_as_wordpress_does(settings):
+    assert settings.COMMENTS_MAX_LINKS == 2
+    reason = check_links("https://a.example/x and https://a.example/y, 90% off")
+    assert reason.verdict == Verdict.HOLD and reason.detail == "2 links (2 or more are held)"
+
+
+def test_one_link_is_within_the_limit(settings):
+    assert check_links("Stoltenberg's full speech: https://www.nato.int/speech") is None
+
+
+def test_a_limit_of_zero_turns_the_links_rule_off(settings):
+    settings.COMMENTS_MAX_LINKS = 0
+    assert check_links("https://a.example https://b.example https://c.example") is None
 
 
 def test_bbcode_links_are_spam(article):
@@ -130,6 +140,39 @@ def test_bbcode_links_are_spam(article):
 )
 def test_random_letters_are_spam(text):
     assert check_gibberish(text).verdict == Verdict.SPAM
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["asdfgh", "jkjkjk lolkjh", "asdasd qweqwe", "фывапролдж", "Sdfgh! Hjklk", "zxcvbn 123"],
+)
+def test_keyboard_mashes_are_spam(text):
+    reason = check_gibberish(text)
+    assert reason.verdict == Verdict.SPAM and reason.detail.startswith("random letters (")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ок",
+        "Да!",
+        "Згоден.",
+        "好文章",
+        "写得很好，谢谢",
+        "좋은 기사",
+        "👍👍",
+        "🔥",
+        "hahaha",
+        "Wow",
+        "Ja, genau.",
+        "Ναι!",
+        "Cool 😂",
+        "were",
+        "Спасибо за перевод",
+    ],
+)
+def test_short_comments_in_any_script_are_not_random_letters(text):
+    assert check_gibberish(text) is None
 
 
 @pytest.mark.parametrize(
@@ -192,7 +235,8 @@ def test_a_blocked_domain_matches_links_subdomains_websites_and_emails(article):
 
 def test_a_blocked_domain_does_not_match_a_longer_one(article):
     BlocklistEntry.objects.create(kind="domain", value="spam.example", action="spam")
-    assert post(article, text="https://notspam.example and spam.examples.org").is_public
+    text = "On NATO: https://notspam.example and spam.examples.org"
+    assert post(article, text=text).is_public
 
 
 def test_a_top_level_domain_entry_holds_links_but_not_the_plain_word(article):
@@ -284,13 +328,14 @@ def test_the_strictest_verdict_wins_and_every_reason_is_kept(article, settings):
     text = "cheap viagra https://a.example https://b.example https://c.example"
     comment = post(article, text=text)
     assert comment.moderation.status == "spam"
-    assert checks_of(comment) == {"blocklist", "links", "first_comment"}
-    assert comment.moderation.checks == " blocklist first_comment links "
+    assert checks_of(comment) == {"blocklist", "links", "off_topic_promotion", "first_comment"}
+    assert comment.moderation.checks == " blocklist first_comment links off_topic_promotion "
 
 
 def test_hold_reasons_add_up_to_a_hold(article, settings):
     settings.COMMENTS_HOLD_FIRST = True
-    comment = post(article, text="See https://a.example https://b.example https://c.example")
+    text = "Stoltenberg, again: https://a.example https://b.example https://c.example"
+    comment = post(article, text=text)
     assert comment.moderation.status == "held"
     assert checks_of(comment) == {"links", "first_comment"}
     assert not comment.is_public
@@ -302,3 +347,73 @@ def test_the_moderation_record_keeps_what_akismet_reports_need(article):
     assert comment.moderation.user_agent == "Firefox/130"
     assert comment.moderation.referrer == "https://news.example/"
     assert comment.moderation.checked_at <= timezone.now()
+
+
+# --- Short off-topic promotion ---------------------------------------------------------------
+
+
+def test_a_short_comment_with_a_website_and_nothing_about_the_article_is_held(article):
+    comment = post(article, text="Great post, thanks for sharing!", url="https://bags.example")
+    assert comment.moderation.status == "held"
+    assert comment.moderation.reasons == [
+        {
+            "check": "off_topic_promotion",
+            "verdict": "hold",
+            "detail": "short comment promoting its website that shares no word with the article",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nice blog! https://cheap-bags.example/sale",
+        "Best prices at cheap-bags.shop, 90% off",
+        "Отличная статья, заходите на www.kupi-divan.ru",
+    ],
+)
+def test_a_short_comment_promoting_a_link_or_domain_in_its_text_is_held(article, text):
+    comment = post(article, text=text)
+    assert comment.moderation.status == "held"
+    assert "off_topic_promotion" in checks_of(comment)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stoltenberg has said this before.",
+        "Russia will not care about this statement.",
+        "Relations with Moscow were never good; see https://www.reuters.com/world",
+    ],
+)
+def test_a_short_comment_about_the_article_may_give_a_website(article, text):
+    comment = post(article, text=text, url="https://rita.example")
+    assert comment.is_public, comment.moderation.reasons
+
+
+def test_words_in_other_scripts_and_endings_meet_the_articles(make_article):
+    article = make_article(title="Отношения НАТО и России достигли дна", body="")
+    assert post(article, text="Россия не изменится.", url="https://rita.example").is_public
+
+
+def test_a_short_comment_without_any_link_or_website_is_not_promotion(article):
+    assert post(article, text="Great post, thanks for sharing!").is_public
+
+
+def test_the_article_body_and_standfirst_count_as_its_subject(make_article):
+    article = make_article(
+        title="Weather", standfirst="Storms over the Carpathians.", body="<p>Floods in Lviv.</p>"
+    )
+    assert post(article, text="Lviv again!", url="https://rita.example").is_public
+    assert post(article, text="Carpathian storms", url="https://bob.example").is_public
+
+
+def test_a_longer_comment_is_left_to_the_other_checks(article, settings):
+    settings.COMMENTS_SHORT_PROMOTION_LENGTH = 30
+    text = "A long and thoughtful comment that mentions nothing in particular at all."
+    assert post(article, text=text, url="https://rita.example").is_public
+
+
+def test_a_length_of_zero_turns_the_promotion_rule_off(article, settings):
+    settings.COMMENTS_SHORT_PROMOTION_LENGTH = 0
+    assert post(article, text="Nice blog!", url="https://bags.example").is_public

@@ -105,7 +105,7 @@ def test_the_list_shows_comment_author_article_status_reasons_and_reports(
     assert link.get("href") == f"{article.get_absolute_url()}#comment-{held.pk}"
     status = row.xpath('.//td[@class="field-status_and_reasons"]')[0]
     assert text_of(status, "./strong") == "Held for moderation"
-    assert text_of(status, "./ul/li") == "links (hold): 3 links (more than 2)"
+    assert text_of(status, "./ul/li") == "links (hold): 3 links (2 or more are held)"
     assert text_of(row, './/td[@class="field-report_count"]') == "1"
     assert row.xpath('.//button[@data-desk-key="a"]/text()') == ["Approve"]
 

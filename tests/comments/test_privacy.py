@@ -24,7 +24,10 @@ REQUEST = "/comments/privacy/request/"
 @pytest.fixture
 def ritas(article):
     first = post(
-        article, text="First thought.", url="https://rita.example", ip_address="203.0.113.1"
+        article,
+        text="First thought on Stoltenberg.",
+        url="https://rita.example",
+        ip_address="203.0.113.1",
     )
     reply = post(article, email="bob@example.org", name="Bob", text="A reply.", parent=first)
     second = post(article, text="Second thought.", referrer="https://search.example/")
@@ -92,7 +95,10 @@ def test_a_confirmed_export_downloads_the_commenters_data(client, ritas, article
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
-    assert [c["text"] for c in data["comments"]] == ["First thought.", "Second thought."]
+    assert [c["text"] for c in data["comments"]] == [
+        "First thought on Stoltenberg.",
+        "Second thought.",
+    ]
     first = data["comments"][0]
     assert first["article"] == article.title
     assert first["ip_address"] == "203.0.113.1"
@@ -114,7 +120,7 @@ def test_a_confirmed_erasure_anonymises_and_keeps_the_text(client, ritas):
         "",
         None,
     )
-    assert first.comment == "First thought." and first.is_public
+    assert first.comment == "First thought on Stoltenberg." and first.is_public
     assert CommentModeration.objects.get(comment=second).referrer == ""
     reply.refresh_from_db()
     assert reply.user_name == "Bob"
@@ -127,7 +133,7 @@ def test_an_erasure_can_delete_the_text_too(client, ritas, article):
     first.refresh_from_db()
     assert first.comment == "" and first.is_removed
     page = client.get(article.get_absolute_url()).content.decode()
-    assert "First thought." not in page
+    assert "First thought on Stoltenberg." not in page
     assert "A reply." in page  # Bob's reply stays
 
 
