@@ -30,6 +30,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_demo --if-empty
+	$(BIN)/python manage.py spam_filter --seed --if-new
 	@echo
 	@echo "  Wirepress is running on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	@echo "  Notification email is printed here unless EMAIL_URL says otherwise (README)."

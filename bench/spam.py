@@ -27,6 +27,24 @@ def load_corpus() -> list[dict]:
     return json.loads(CORPUS.read_text(encoding="utf-8"))["comments"]
 
 
+def corpus_article(slug: str = "nato-russia-relations"):
+    """The wire story the corpus comments on, with the demo's standfirst and body: what
+    readers answer to, and what the short-promotion rule compares comments with."""
+    from django.utils import timezone
+
+    from blog.management.commands.load_demo import ARTICLE, DEMO_DIR
+    from blog.models import Article
+
+    return Article.objects.create(
+        title=ARTICLE["title"],
+        standfirst=ARTICLE["standfirst"],
+        body=(DEMO_DIR / "article.html").read_text(encoding="utf-8"),
+        slug=slug,
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+
+
 @dataclass
 class Outcome:
     entry: dict
@@ -178,19 +196,10 @@ def run() -> None:
     """Called by `python -m bench` (bench/__main__.py) inside a throw-away database."""
     from django.db import transaction
     from django.test import override_settings
-    from django.utils import timezone
-
-    from blog.models import Article
 
     local_memory = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     with override_settings(CACHES=local_memory, AKISMET_API_KEY=""), transaction.atomic():
-        article = Article.objects.create(
-            title="NATO-Russia Relations Reached Bottom – Stoltenberg",
-            slug="nato-russia-relations",
-            status=Article.Status.PUBLISHED,
-            published_at=timezone.now(),
-        )
-        print_report(run_corpus(article))
+        print_report(run_corpus(corpus_article()))
         transaction.set_rollback(True)  # the runs below start from an empty site
     print()
     with override_settings(CACHES=local_memory, AKISMET_API_KEY=""):
@@ -203,9 +212,6 @@ def print_learned_report() -> None:
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.db import transaction
-    from django.utils import timezone
-
-    from blog.models import Article
 
     print("After an editor labelled one half (every other comment), the other half:")
     print(
@@ -219,12 +225,7 @@ def print_learned_report() -> None:
         cache.clear()  # the rate limits: each run is a new day
         with transaction.atomic():
             editor = get_user_model().objects.create(username="bench-editor", is_staff=True)
-            article = Article.objects.create(
-                title="Split",
-                slug=f"split-{name}",
-                status=Article.Status.PUBLISHED,
-                published_at=timezone.now(),
-            )
+            article = corpus_article(slug=f"split-{name}")
             editor_reviews(run_corpus(article, taught), editor)
             alone = learned_alone(held_out)
             summary = summarize(run_corpus(article, held_out))

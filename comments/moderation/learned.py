@@ -2,7 +2,7 @@
 Robinson's per-token probabilities and Fisher's chi-square combining, as SpamBayes and
 Bogofilter do.
 
-- **Tokens.** Words of the text (NFKC, case-folded, any script), CJK runs as character
+- **Tokens.** Words of three letters or more of the text (NFKC, case-folded, any script), CJK runs as character
   pairs (they have no spaces), emoji one by one, a word mixing Latin, Cyrillic or Greek
   letters ("vіagra" with a Cyrillic "і"), the domains of links and of the website
   (`domain:shop.example.com` and its parents), the number of links, the words of the name
@@ -20,10 +20,12 @@ Bogofilter do.
   evidence.
 """
 
+import json
 import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -46,6 +48,10 @@ MAX_CLUES = 30
 # Bounds the cost of one (very long) comment; the first tokens are the ones kept.
 MAX_TOKENS = 1000
 MAX_WORD = 30  # longer "words" (encoded junk) become one "long:" token per first letter
+# Shorter words ("of", "за", "и") are in every comment of their language, spam or not: they
+# only lend a short legitimate comment the colour of the spam written in it (SpamBayes also
+# skips them). CJK pairs are not words of this kind.
+MIN_WORD = 3
 
 WORD_RE = re.compile(r"\w+")
 CJK = (
@@ -79,7 +85,7 @@ def _word_tokens(text: str):
                 yield from (part[i : i + 2] for i in range(max(len(part) - 1, 1)))
             elif len(part) > MAX_WORD:
                 yield f"long:{part[0]}"
-            elif len(part) > 1:
+            elif len(part) >= MIN_WORD:
                 yield part
                 if len({_script(c) for c in part} - {None}) > 1:
                     yield "script:mixed"
@@ -250,6 +256,28 @@ def learned_import(data) -> int:
         CommentModeration.objects.exclude(trained_as="").update(trained_as="")
         _store(counts)
     return len(tokens)
+
+
+# --- The seed model ----------------------------------------------------------------------
+
+# Shipped with the project so that a new site starts better than empty: built by
+# `python -m bench._seed_model` from the labelled corpus (README, "Seed model").
+SEED_MODEL = Path(__file__).with_name("seed_model.json")
+
+
+def learned_is_empty() -> bool:
+    """True when the filter has learned nothing (a new site, or after a reset)."""
+    return not SpamToken.objects.filter(token=TOTALS).exclude(spam_count=0, ham_count=0).exists()
+
+
+def learned_load_seed(*, if_new: bool = False) -> int | None:
+    """Replace the model with the shipped seed and return its number of tokens; with
+    `if_new`, only on a filter that has learned nothing (None when it was left as it was).
+    Editors' decisions then add to the seed's counts; `learned_retrain` drops it."""
+    with transaction.atomic():
+        if if_new and not learned_is_empty():
+            return None
+        return learned_import(json.loads(SEED_MODEL.read_text(encoding="utf-8")))
 
 
 # --- Scoring -----------------------------------------------------------------------------

@@ -66,6 +66,10 @@ def test_cyrillic_words_are_tokens_of_their_own():
     assert {"раскрутка", "сайтов", "недорого"} <= set(tokenize(text="Раскрутка сайтов недорого!"))
 
 
+def test_words_shorter_than_three_letters_say_nothing():
+    assert tokenize(text="Спасибо за перевод, it is so") == ["links:0", "спасибо", "перевод"]
+
+
 def test_cjk_runs_become_character_pairs():
     tokens = tokenize(text="東京タワー")
     assert {"東京", "京タ", "タワ", "ワー"} <= set(tokens)

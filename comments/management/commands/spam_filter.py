@@ -1,5 +1,6 @@
 """The learned spam filter from the command line: what it has learned (no option), rebuild it
-from this site's reviewed comments, forget everything, or move it as JSON between sites."""
+from this site's reviewed comments, forget everything, load the seed model shipped with the
+project, or move it as JSON between sites."""
 
 import json
 
@@ -12,7 +13,8 @@ class Command(BaseCommand):
     help = (
         "The learned spam filter: without an option, how many comments and tokens it has "
         "learned; --retrain rebuilds it from the comments editors reviewed on this site, "
-        "--reset forgets everything, --export/--import move it as JSON."
+        "--reset forgets everything, --seed loads the model shipped with the project "
+        "(--if-new: only when it has learned nothing), --export/--import move it as JSON."
     )
 
     def add_arguments(self, parser):
@@ -23,6 +25,11 @@ class Command(BaseCommand):
             help="forget the model and learn again from this site's reviewed comments only",
         )
         what.add_argument("--reset", action="store_true", help="forget everything it learned")
+        what.add_argument(
+            "--seed",
+            action="store_true",
+            help="replace the model with the seed shipped with the project",
+        )
         what.add_argument("--export", metavar="FILE", help="write the model to FILE (JSON)")
         what.add_argument(
             "--import",
@@ -30,8 +37,15 @@ class Command(BaseCommand):
             metavar="FILE",
             help="replace the model with the one in FILE (written by --export)",
         )
+        parser.add_argument(
+            "--if-new",
+            action="store_true",
+            help="with --seed: only when the filter has learned nothing (what `make run` does)",
+        )
 
-    def handle(self, *args, retrain, reset, export, import_file, **options):
+    def handle(self, *args, retrain, reset, seed, if_new, export, import_file, **options):
+        if if_new and not seed:
+            raise CommandError("--if-new goes with --seed")
         if retrain:
             trained = learned.learned_retrain()
             self.stdout.write(
@@ -41,6 +55,14 @@ class Command(BaseCommand):
         elif reset:
             learned.learned_reset()
             self.stdout.write("The learned filter forgot everything.")
+        elif seed:
+            count = learned.learned_load_seed(if_new=if_new)
+            if count is None:
+                self.stdout.write(
+                    "The learned filter already knows this site: the seed was not loaded."
+                )
+            else:
+                self.stdout.write(f"Loaded the seed model ({count} token(s)).")
         elif export:
             data = learned.learned_export()
             try:
