@@ -136,9 +136,14 @@ def measure(taught: list[dict], held_out: list[dict], *, trained: bool, slug: st
 
 def run() -> None:
     """Called by `python -m bench` (bench/__main__.py) inside a throw-away database."""
+    import warnings
+
     from django.test import override_settings
 
     from comments.moderation.learned import learned_stats
+
+    # WhiteNoise's note that `collectstatic` has not run: the bench reads no static file.
+    warnings.filterwarnings("ignore", message="No directory at")
 
     assert learned_stats()["spam_comments"] == 0, "the protocol starts from an empty filter"
     even, odd = halves(load_corpus())
