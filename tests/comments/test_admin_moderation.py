@@ -66,6 +66,21 @@ def test_the_reason_filter(editor_client, queue):
     assert [c.pk for c in response.context["cl"].result_list] == [queue["spam"].pk]
 
 
+def test_editors_see_and_filter_the_new_rules_reasons(editor_client, article):
+    promo = post(article, name="Pia", text="Great post, thanks!", url="https://bags.example")
+    mash = post(article, name="Kim", text="asdfgh jkjkjk")
+    page = editor_client.get(CHANGELIST).content.decode()
+    assert (
+        "<b>off_topic_promotion</b> (hold): short comment promoting its website that shares "
+        "no word with the article" in page
+    )
+    assert "<b>gibberish</b> (spam): random letters (asdfgh, jkjkjk)" in page
+    assert "Short off-topic promotion" in page  # the reason filter offers it
+    response = editor_client.get(CHANGELIST, {"reason": "off_topic_promotion"})
+    assert [c.pk for c in response.context["cl"].result_list] == [promo.pk]
+    assert mash.pk not in {c.pk for c in response.context["cl"].result_list}
+
+
 def test_the_article_filter(editor_client, queue, make_article):
     other = post(make_article(title="Another story"), text="Elsewhere.")
     response = editor_client.get(CHANGELIST, {"article": str(other.object_pk)})
