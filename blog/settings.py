@@ -10,6 +10,7 @@ concern, and one file is where an operator looks for any of them.
 import ipaddress
 import math
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -178,6 +179,9 @@ SITE_URL = site_url_from(envstr("SITE_URL", "http://127.0.0.1:8000"))
 if "SITE_DOMAIN" in os.environ:
     raise ImproperlyConfigured("SITE_DOMAIN is no longer read: set SITE_URL (https://host) instead")
 SITE_ID = 1
+# This machine's name among the cluster's nodes (README "Running several nodes"): the
+# minute announcement check runs on one node at a time, named here.
+NODE_NAME = envstr("NODE_NAME", socket.gethostname())
 SITE_NAME = envstr("SITE_NAME", "Wirepress")
 SITE_TAGLINE = envstr("SITE_TAGLINE", "Wire news, republished with attribution")
 
@@ -220,6 +224,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's probe (/healthz) is answered before any redirect, host
+    # check, session or rate limit (blog/health.py).
+    "blog.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
