@@ -28,10 +28,19 @@ HEALTHZ_PATH = "/healthz"
 STORAGE_PROBE = "healthz-probe"
 
 
+class DatabaseCheckFailed(Exception):
+    def __init__(self, alias: str, error: Exception):
+        super().__init__(f"{type(error).__name__} on {alias}: {error}")
+        self.summary = f"{type(error).__name__} on {alias}"
+
+
 def check_databases() -> None:
     for alias in settings.DATABASES:
-        with connections[alias].cursor() as cursor:
-            cursor.execute("SELECT 1")
+        try:
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception as exc:
+            raise DatabaseCheckFailed(alias, exc) from exc
 
 
 def check_cache() -> None:
@@ -56,7 +65,7 @@ def health_report() -> tuple[bool, dict]:
             check()
         except Exception as exc:  # any failure of a part makes the node unhealthy
             logger.error("Health check: %s failed: %s", name, exc)
-            parts[name] = f"failed: {type(exc).__name__}"
+            parts[name] = f"failed: {getattr(exc, 'summary', type(exc).__name__)}"
         else:
             parts[name] = "ok"
     return all(state == "ok" for state in parts.values()), parts

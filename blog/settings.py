@@ -87,13 +87,13 @@ def secret_key_from_file(path: Path) -> str:
     return path.read_text().strip()
 
 
-def database_from_url(url: str) -> dict:
+def database_from_url(url: str, variable: str = "DATABASE_URL") -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0))
     except (ValueError, KeyError) as exc:
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
+        raise ImproperlyConfigured(f"{variable} is not a database URL: {exc}") from None
     if not config.get("ENGINE"):
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {url!r}")
+        raise ImproperlyConfigured(f"{variable} is not a database URL: {url!r}")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside a writer; IMMEDIATE transactions make concurrent
         # writers wait for the lock (busy timeout) instead of failing with "locked".
@@ -268,6 +268,19 @@ DATABASES = {
     "default": database_from_url(envstr("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica (blog/replicas.py): reader pages read from it; writes, the admin and a reader
+# who wrote in the last DATABASE_REPLICA_STICKY_SECONDS (a signed cookie) use the primary.
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_STICKY_SECONDS = envint("DATABASE_REPLICA_STICKY_SECONDS", 10, minimum=1)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL, "DATABASE_REPLICA_URL")
+    # Tests never create a replica database: the alias reads the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["blog.replicas.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "blog.replicas.ReplicaReadsMiddleware",
+    )
 
 REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:

@@ -4,16 +4,20 @@ storage answer; 503 naming the part that failed, so the balancer takes the node 
 from contextlib import contextmanager
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connections
 from django.test import Client
+
+# The test settings have a read replica (tests/conftest.py), checked too; it sees the
+# default database's rows only once they are committed.
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 
 
 @contextmanager
-def database_gone():
+def database_gone(alias="default"):
     def refuse(execute, sql, params, many, context):
         raise OperationalError("server closed the connection unexpectedly")
 
-    with connection.execute_wrapper(refuse):
+    with connections[alias].execute_wrapper(refuse):
         yield
 
 
@@ -50,8 +54,16 @@ def test_a_node_whose_database_is_gone_reports_unhealthy_in_json(balancer):
     assert response.status_code == 503
     assert response["Content-Type"] == "application/json"
     assert response.json()["status"] == "unhealthy"
-    assert response.json()["checks"]["database"] == "failed: OperationalError"
+    assert response.json()["checks"]["database"] == "failed: OperationalError on default"
     assert response.json()["checks"]["cache"] == "ok"
+
+
+def test_a_node_whose_replica_is_gone_reports_unhealthy(balancer):
+    with database_gone("replica"):
+        response = balancer.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "failed: OperationalError on replica"
 
 
 def test_a_node_whose_cache_fails_reports_unhealthy(balancer, monkeypatch):
@@ -93,7 +105,10 @@ def test_many_probes_from_one_address_are_never_rate_limited(balancer, settings)
 
 
 def test_the_probe_costs_one_query_per_database(balancer, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with (
+        django_assert_num_queries(1),
+        django_assert_num_queries(1, connection=connections["replica"]),
+    ):
         balancer.get("/healthz")
 
 
