@@ -333,6 +333,25 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Object storage for uploads and their renditions (django-storages' S3 backend), shared by
+# every node of a cluster: any S3-compatible service (AWS, MinIO, Ceph, Garage...). The
+# credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the machine's role),
+# read by boto3 itself: nothing secret is written into the queued renditions tasks, which
+# name the storage by its class alone.
+AWS_STORAGE_BUCKET_NAME = envstr("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_ENDPOINT_URL = envstr("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = envstr("AWS_S3_REGION_NAME") or None
+    # Where readers fetch media from (a CDN or the bucket's public host), else the endpoint.
+    AWS_S3_CUSTOM_DOMAIN = envstr("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_S3_URL_PROTOCOL = envstr("AWS_S3_URL_PROTOCOL", "https:")
+    AWS_S3_ADDRESSING_STYLE = envstr("AWS_S3_ADDRESSING_STYLE", "path")
+    # Public media under stable addresses: pages (and the proxy's cache) keep the same URL.
+    AWS_QUERYSTRING_AUTH = False
+    # The library's names carry the content's hash and never serve other content.
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
 
 # --- Media library (blog/media.py, README "Editors") ------------------------------------
 

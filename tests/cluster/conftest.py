@@ -59,3 +59,84 @@ def finished(process, timeout=120) -> str:
     out, err = process.communicate(timeout=timeout)
     assert process.returncode == 0, err
     return out
+
+
+# --- Object storage shared by the nodes: moto's S3 server on loopback -----------------------
+
+S3_PORT = 8390
+S3_REGION = "us-east-1"
+
+
+@pytest.fixture(scope="session")
+def s3_server(worker_id):
+    """An S3-compatible server (moto's server mode) on 127.0.0.1:8390 (8391... for the other
+    xdist workers), for the whole run; each test gets a bucket of its own."""
+    from moto.server import ThreadedMotoServer
+
+    port = S3_PORT + (int(worker_id.removeprefix("gw")) if worker_id != "master" else 0)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+def s3_environment(endpoint: str, bucket: str) -> dict:
+    """The variables an operator sets on every node (README, "Running several nodes")."""
+    return {
+        "AWS_STORAGE_BUCKET_NAME": bucket,
+        "AWS_S3_ENDPOINT_URL": endpoint,
+        "AWS_S3_REGION_NAME": S3_REGION,
+        "AWS_ACCESS_KEY_ID": "wirepress-test",
+        "AWS_SECRET_ACCESS_KEY": "wirepress-test-secret",
+    }
+
+
+def public_read_policy(bucket: str) -> str:
+    """Readers fetch media straight from the bucket: anyone may read, only the nodes write
+    (the README's policy)."""
+    import json
+
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "PublicReadMedia",
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{bucket}/*",
+                }
+            ],
+        }
+    )
+
+
+@pytest.fixture
+def shared_bucket(s3_server, settings, monkeypatch):
+    """A fresh bucket, and this process's default storage pointed at it, as blog/settings.py
+    configures it from the environment."""
+    import uuid
+
+    import boto3
+
+    bucket = f"media-{uuid.uuid4().hex[:12]}"
+    environment = s3_environment(s3_server, bucket)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    s3 = boto3.client("s3", endpoint_url=s3_server, region_name=S3_REGION)
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_policy(Bucket=bucket, Policy=public_read_policy(bucket))
+    settings.AWS_STORAGE_BUCKET_NAME = bucket
+    settings.AWS_S3_ENDPOINT_URL = s3_server
+    settings.AWS_S3_REGION_NAME = S3_REGION
+    settings.AWS_S3_CUSTOM_DOMAIN = None
+    settings.AWS_S3_ADDRESSING_STYLE = "path"
+    settings.AWS_QUERYSTRING_AUTH = False
+    settings.AWS_S3_FILE_OVERWRITE = False
+    settings.AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+    }
+    return environment
