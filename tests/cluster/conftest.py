@@ -2,6 +2,7 @@
 the test database, as another node's would."""
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -21,15 +22,25 @@ def database_url() -> str:
 
 @pytest.fixture
 def node(tmp_path):
-    """node(name, *manage.py arguments, **env) -> a started process of that node."""
+    """node(name, *manage.py arguments, **env) -> a started process of that node, in a
+    working directory of its own. node(name, *args, program=[...]) runs another program
+    (gunicorn), its output going to files in that directory."""
     started = []
 
-    def start(name, *args, **env):
+    def start(name, *args, program=None, **env):
         workdir = tmp_path / name
         workdir.mkdir(exist_ok=True)
+        output = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+        if program:
+            output = {
+                "stdout": open(workdir / "out.log", "a"),  # noqa: SIM115 - closed with the process
+                "stderr": open(workdir / "err.log", "a"),  # noqa: SIM115
+            }
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), *args],
+            [*program, *args] if program else [sys.executable, str(ROOT / "manage.py"), *args],
             cwd=workdir,
+            # Its own process group: gunicorn's workers are stopped with it.
+            start_new_session=True,
             env={
                 **os.environ,
                 "DATABASE_URL": database_url(),
@@ -40,9 +51,8 @@ def node(tmp_path):
                 "LOG_LEVEL": "WARNING",
                 **env,
             },
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
             text=True,
+            **output,
         )
         started.append(process)
         return process
@@ -50,8 +60,67 @@ def node(tmp_path):
     yield start
     for process in started:
         if process.poll() is None:
-            process.kill()
-            process.wait()
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """The static files, collected once for the nodes of every test (as `make run` does)."""
+    folder = tmp_path_factory.mktemp("static")
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
+        env={**os.environ, "STATIC_ROOT": str(folder), "SECRET_KEY": "cluster-test"},
+        check=True,
+        timeout=300,
+    )
+    return folder
+
+
+@pytest.fixture
+def web_node(node, worker_id, static_root):
+    """web_node(name, **env) -> the address of a gunicorn node serving the test database,
+    once its /healthz answers 200 (ports 8350-8369, two per xdist worker)."""
+    import time
+
+    import requests
+
+    count = iter(range(2))
+    offset = 2 * (int(worker_id.removeprefix("gw")) if worker_id != "master" else 0)
+
+    def start(name, **env):
+        port = 8350 + offset + next(count)
+        process = node(
+            name,
+            "blog.wsgi",
+            "--pythonpath",
+            str(ROOT),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            program=[sys.executable, "-m", "gunicorn"],
+            ALLOWED_HOSTS="127.0.0.1",
+            STATIC_ROOT=str(static_root),
+            **env,
+        )
+        address = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert process.poll() is None, (ROOT, name, "exited")
+            try:
+                if requests.get(f"{address}/healthz", timeout=10).status_code == 200:
+                    return address
+            except requests.RequestException:  # not listening yet, or still loading
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"{name} did not become healthy on {address}")
+
+    return start
 
 
 def finished(process, timeout=120) -> str:
