@@ -9,6 +9,7 @@ import requests
 from django.test import Client
 
 from blog.models import Image
+from tests.conftest import free_port
 from tests.blog.test_media import jpeg, upload
 
 
@@ -62,7 +63,7 @@ def test_an_image_uploaded_on_node_1_is_served_with_its_renditions_by_node_2(
 
 
 def test_a_node_that_cannot_reach_the_storage_reports_unhealthy(node_1, db):
-    node_1.AWS_S3_ENDPOINT_URL = "http://127.0.0.1:8389"  # nothing listens there
+    node_1.AWS_S3_ENDPOINT_URL = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     node_1.STORAGES = {**node_1.STORAGES}  # a new storage object, with the new endpoint
 
     response = Client().get("/healthz")
