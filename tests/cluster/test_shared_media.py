@@ -9,8 +9,8 @@ import requests
 from django.test import Client
 
 from blog.models import Image
-from tests.conftest import free_port
 from tests.blog.test_media import jpeg, upload
+from tests.conftest import free_port
 
 
 @pytest.fixture
