@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run run-oidc-demo test test-postgres bench soak lint format superuser chromium clean demo-cluster demo-cluster-stop nginx
+.PHONY: run run-oidc-demo test test-postgres bench soak lint format superuser chromium clean demo-cluster demo-cluster-stop nginx bench-cluster
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,11 @@ soak: $(VENV)/.dev
 ## worker each, nginx on 8080, the machine's PostgreSQL and Redis, a local S3; Ctrl-C stops it
 demo-cluster: $(VENV)/.dev nginx
 	deploy/demo-cluster.sh
+
+## bench-cluster: mixed load on a running demo cluster (start it with the form timing and
+## rate limits opened: README "Running several nodes"), through nginx and on node 1 alone
+bench-cluster: $(VENV)/.dev
+	$(BIN)/python -m bench.cluster
 
 ## demo-cluster-stop: stop what `make demo-cluster` started (from another terminal)
 demo-cluster-stop:
