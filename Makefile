@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run run-oidc-demo test test-postgres bench soak lint format superuser chromium clean
+.PHONY: run run-oidc-demo test test-postgres bench soak lint format superuser chromium clean demo-cluster demo-cluster-stop nginx bench-cluster
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +86,33 @@ bench: $(VENV)/.dev
 ## (SQLite, or PostgreSQL with DATABASE_URL=postgres://...); outside CI, a few minutes
 soak: $(VENV)/.dev
 	$(BIN)/python -m bench.soak
+
+## demo-cluster: README "Running several nodes" on this machine: two nodes (8001, 8002) with a
+## worker each, nginx on 8080, the machine's PostgreSQL and Redis, a local S3; Ctrl-C stops it
+demo-cluster: $(VENV)/.dev nginx
+	deploy/demo-cluster.sh
+
+## bench-cluster: mixed load on a running demo cluster (start it with the form timing and
+## rate limits opened: README "Running several nodes"), through nginx and on node 1 alone
+bench-cluster: $(VENV)/.dev
+	$(BIN)/python -m bench.cluster
+
+## demo-cluster-stop: stop what `make demo-cluster` started (from another terminal)
+demo-cluster-stop:
+	deploy/demo-cluster.sh stop
+
+## nginx: Debian's nginx for `make demo-cluster`
+nginx:
+	@if ! command -v nginx >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's nginx for the demo cluster..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else \
+	    echo "The demo cluster needs Debian's nginx:"; \
+	    echo "    sudo apt-get install nginx"; \
+	    exit 1; \
+	  fi; \
+	fi
 
 ## lint: ruff, as CI runs it
 lint: $(VENV)/.dev

@@ -10,6 +10,7 @@ concern, and one file is where an operator looks for any of them.
 import ipaddress
 import math
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -86,13 +87,13 @@ def secret_key_from_file(path: Path) -> str:
     return path.read_text().strip()
 
 
-def database_from_url(url: str) -> dict:
+def database_from_url(url: str, variable: str = "DATABASE_URL") -> dict:
     try:
         config = dj_database_url.parse(url, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0))
     except (ValueError, KeyError) as exc:
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
+        raise ImproperlyConfigured(f"{variable} is not a database URL: {exc}") from None
     if not config.get("ENGINE"):
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {url!r}")
+        raise ImproperlyConfigured(f"{variable} is not a database URL: {url!r}")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside a writer; IMMEDIATE transactions make concurrent
         # writers wait for the lock (busy timeout) instead of failing with "locked".
@@ -178,6 +179,9 @@ SITE_URL = site_url_from(envstr("SITE_URL", "http://127.0.0.1:8000"))
 if "SITE_DOMAIN" in os.environ:
     raise ImproperlyConfigured("SITE_DOMAIN is no longer read: set SITE_URL (https://host) instead")
 SITE_ID = 1
+# This machine's name among the cluster's nodes (README "Running several nodes"): the
+# minute announcement check runs on one node at a time, named here.
+NODE_NAME = envstr("NODE_NAME", socket.gethostname())
 SITE_NAME = envstr("SITE_NAME", "Wirepress")
 SITE_TAGLINE = envstr("SITE_TAGLINE", "Wire news, republished with attribution")
 
@@ -220,6 +224,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's probe (/healthz) is answered before any redirect, host
+    # check, session or rate limit (blog/health.py).
+    "blog.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -261,6 +268,19 @@ DATABASES = {
     "default": database_from_url(envstr("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica (blog/replicas.py): reader pages read from it; writes, the admin and a reader
+# who wrote in the last DATABASE_REPLICA_STICKY_SECONDS (a signed cookie) use the primary.
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL")
+DATABASE_REPLICA_STICKY_SECONDS = envint("DATABASE_REPLICA_STICKY_SECONDS", 10, minimum=1)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL, "DATABASE_REPLICA_URL")
+    # Tests never create a replica database: the alias reads the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["blog.replicas.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+        "blog.replicas.ReplicaReadsMiddleware",
+    )
 
 REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
@@ -303,7 +323,8 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # --- Static and media files ---------------------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `collectstatic` writes here; each node of a cluster may keep its own copy.
+STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -313,6 +334,25 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Object storage for uploads and their renditions (django-storages' S3 backend), shared by
+# every node of a cluster: any S3-compatible service (AWS, MinIO, Ceph, Garage...). The
+# credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or the machine's role),
+# read by boto3 itself: nothing secret is written into the queued renditions tasks, which
+# name the storage by its class alone.
+AWS_STORAGE_BUCKET_NAME = envstr("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_ENDPOINT_URL = envstr("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = envstr("AWS_S3_REGION_NAME") or None
+    # Where readers fetch media from (a CDN or the bucket's public host), else the endpoint.
+    AWS_S3_CUSTOM_DOMAIN = envstr("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_S3_URL_PROTOCOL = envstr("AWS_S3_URL_PROTOCOL", "https:")
+    AWS_S3_ADDRESSING_STYLE = envstr("AWS_S3_ADDRESSING_STYLE", "path")
+    # Public media under stable addresses: pages (and the proxy's cache) keep the same URL.
+    AWS_QUERYSTRING_AUTH = False
+    # The library's names carry the content's hash and never serve other content.
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
 
 # --- Media library (blog/media.py, README "Editors") ------------------------------------
 

@@ -405,6 +405,19 @@ class Mailing(models.Model):
         return f"{self.get_kind_display()}: {subject}"
 
 
+class Lease(models.Model):
+    """A named job that one node at a time may run (the minute announcement check), held
+    until `expires_at` by `holder` (host and process). A node that dies loses it once it
+    expires; the holder renews it each time it runs (comments.notifications.services)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    holder = models.CharField(max_length=200)
+    expires_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.name} (held by {self.holder} until {self.expires_at:%H:%M:%S})"
+
+
 class Delivery(models.Model):
     """One recipient of a mailing, and what became of the message."""
 

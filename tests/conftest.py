@@ -32,6 +32,23 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A `replica` database alias, as DATABASE_REPLICA_URL gives one, that is a TEST MIRROR
+    of the test database: the same server and database under another connection. A real
+    replica would need a second server kept in sync (streaming or logical replication),
+    which a test run cannot start; what the tests check is where each query goes (the
+    router, the read-your-own-writes cookie), and a mirror shows that per connection."""
+    import copy
+
+    from django.conf import settings
+    from django.db import connections
+
+    replica = copy.deepcopy(connections["default"].settings_dict)
+    replica["TEST"]["MIRROR"] = "default"
+    settings.DATABASES["replica"] = connections.settings["replica"] = replica
+
+
 @pytest.fixture(autouse=True)
 def _test_environment(settings, tmp_path):
     # Tests run without `collectstatic`, and keep uploads out of the project folder.

@@ -14,6 +14,7 @@ from django_comments_xtd.models import XtdComment
 from blog.models import Article
 from comments.models import (
     Delivery,
+    Lease,
     Mailing,
     Subscription,
     normalize_email,
@@ -78,6 +79,31 @@ def article_notify_due() -> int:
     has come, imports, articles published in the admin). Returns how many were mailed."""
     due = Article.objects.published().filter(announced_at__isnull=True).order_by("published_at")
     return sum(1 for article in due if article_notify(article=article))
+
+
+def lease_acquire(*, name: str, holder: str, seconds: float) -> bool:
+    """Take (or renew) the lease `name` for `holder` for `seconds`, unless another holder's
+    lease is still running. One compare-and-set UPDATE decides between nodes racing for it,
+    the same on SQLite and PostgreSQL; the row is created once, the unique name settling a
+    race to create it."""
+    now = timezone.now()
+    expires_at = now + timezone.timedelta(seconds=seconds)
+    try:
+        with transaction.atomic():
+            Lease.objects.create(name=name, holder=holder, expires_at=expires_at)
+        return True
+    except IntegrityError:
+        pass  # it exists: take it only if it is ours or has run out
+    return bool(
+        Lease.objects.filter(name=name)
+        .filter(Q(holder=holder) | Q(expires_at__lt=now))
+        .update(holder=holder, expires_at=expires_at)
+    )
+
+
+def lease_release(*, name: str, holder: str) -> None:
+    """Give the lease up (a node shutting down), so another takes it at its next check."""
+    Lease.objects.filter(name=name, holder=holder).delete()
 
 
 def mailing_requeue_stalled() -> int:

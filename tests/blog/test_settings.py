@@ -34,6 +34,8 @@ def run_manage(env, *args):
     [
         ("DEBUG", "maybe"),
         ("DATABASE_URL", "nonsense://"),
+        ("DATABASE_REPLICA_URL", "nonsense://"),
+        ("DATABASE_REPLICA_STICKY_SECONDS", "0"),
         ("EMAIL_URL", "carrier-pigeon://"),
         ("DATABASE_CONN_MAX_AGE", "forever"),
         ("SITE_URL", "https://news.example.org/news/"),

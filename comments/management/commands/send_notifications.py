@@ -3,13 +3,28 @@
 Scheduled articles become public when their time comes, without any request or save, so
 something has to look: run this every minute (cron), or let it loop with `--every 60`
 (`make run` does). Sending itself happens in the tasks worker (`manage.py db_worker`).
+
+On several nodes, each may run it: a lease in the database (comments.models.Lease) lets one
+node do the check; the others skip it while that node renews its lease, and take over once
+it stops renewing (the node died) for two periods.
 """
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from comments.notifications.services import article_notify_due, mailing_requeue_stalled
+from comments.notifications.services import (
+    article_notify_due,
+    lease_acquire,
+    lease_release,
+    mailing_requeue_stalled,
+)
+
+LEASE_NAME = "send_notifications"
+# A run from cron (no --every) holds the check for a little less than cron's minute, so
+# that another node's cron may take over at the next minute should this node be gone.
+ONE_SHOT_LEASE_SECONDS = 50
 
 
 class Command(BaseCommand):
@@ -25,13 +40,25 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, every: int, verbosity: int, **options):
-        while True:
-            announced = article_notify_due()
-            requeued = mailing_requeue_stalled()
-            if verbosity > 1 or announced or requeued:
-                self.stdout.write(
-                    f"Announced {announced} article(s); re-queued {requeued} mailing(s)."
-                )
-            if every <= 0:
-                return
-            time.sleep(every)
+        # Held per node, so that a node's own runs (cron's, one a minute) renew it.
+        holder = settings.NODE_NAME
+        seconds = 2 * every if every > 0 else ONE_SHOT_LEASE_SECONDS
+        try:
+            while True:
+                self.check_once(holder=holder, seconds=seconds, verbosity=verbosity)
+                if every <= 0:
+                    return
+                time.sleep(every)
+        finally:
+            if every > 0:
+                lease_release(name=LEASE_NAME, holder=holder)
+
+    def check_once(self, *, holder: str, seconds: int, verbosity: int) -> None:
+        if not lease_acquire(name=LEASE_NAME, holder=holder, seconds=seconds):
+            if verbosity > 1:
+                self.stdout.write("Another node runs the check; skipped.")
+            return
+        announced = article_notify_due()
+        requeued = mailing_requeue_stalled()
+        if verbosity > 1 or announced or requeued:
+            self.stdout.write(f"Announced {announced} article(s); re-queued {requeued} mailing(s).")
