@@ -1,5 +1,6 @@
 """HTML, feeds and JSON compressed by the app: brotli when the client accepts it, gzip
-otherwise (static files are compressed ahead of time by whitenoise).
+otherwise (static files are compressed ahead of time by whitenoise; cached pages are kept
+compressed both ways by blog.pagecache).
 
 BREACH (guessing a secret in a compressed response by reflecting input next to it and
 watching the size) needs a secret in the response. Public pages (blog.pagecache) hold none:
@@ -37,34 +38,55 @@ def accepted_encodings(header: str) -> set[str]:
     return accepted
 
 
+def is_compressible(response) -> bool:
+    return not (
+        response.streaming
+        or response.has_header("Content-Encoding")
+        or not COMPRESSIBLE.match(response.get("Content-Type", ""))
+        or len(response.content) < MIN_LENGTH
+    )
+
+
+def compress(content: bytes, coding: str) -> bytes:
+    if coding == "br":
+        return brotli.compress(content, quality=BROTLI_QUALITY)
+    return compress_string(content)
+
+
+def preferred_coding(request, available) -> str:
+    """The coding to send: brotli, then gzip, among those `available` the client accepts;
+    "" for the bytes as they are."""
+    accepted = accepted_encodings(request.headers.get("Accept-Encoding", ""))
+    for coding in ("br", "gzip"):
+        if coding in accepted and coding in available:
+            return coding
+    return ""
+
+
+def mark_compressed(response, coding: str) -> None:
+    response["Content-Length"] = str(len(response.content))
+    response["Content-Encoding"] = coding
+    # The same page in other bytes: a strong validator becomes a weak one (RFC 9110).
+    etag = response.get("ETag", "")
+    if etag.startswith('"'):
+        response["ETag"] = "W/" + etag
+
+
 class CompressionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
-            response.streaming
-            or response.has_header("Content-Encoding")
-            or not COMPRESSIBLE.match(response.get("Content-Type", ""))
-            or len(response.content) < MIN_LENGTH
-        ):
+        if not is_compressible(response):
             return response
         patch_vary_headers(response, ("Accept-Encoding",))
-        accepted = accepted_encodings(request.headers.get("Accept-Encoding", ""))
-        if "br" in accepted:
-            coding, compressed = "br", brotli.compress(response.content, quality=BROTLI_QUALITY)
-        elif "gzip" in accepted:
-            coding, compressed = "gzip", compress_string(response.content)
-        else:
+        coding = preferred_coding(request, ("br", "gzip"))
+        if not coding:
             return response
+        compressed = compress(response.content, coding)
         if len(compressed) >= len(response.content):
             return response
         response.content = compressed
-        response["Content-Length"] = str(len(compressed))
-        response["Content-Encoding"] = coding
-        # The same page in other bytes: a strong validator becomes a weak one (RFC 9110).
-        etag = response.get("ETag", "")
-        if etag.startswith('"'):
-            response["ETag"] = "W/" + etag
+        mark_compressed(response, coding)
         return response

@@ -33,10 +33,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
+from blog import compression
 from comments.discussion.page import REMEMBER_COOKIE
 
 logger = logging.getLogger(__name__)
@@ -150,7 +152,7 @@ class PublicPageMiddleware:
             logger.warning("The page cache could not be read: %s", error)
             return self.get_response(request)
         if stored is not None:
-            return self._from_stored(stored)
+            return self._from_stored(request, stored)
         response = self.get_response(request)
         if response.status_code != 200 or response.streaming or response.cookies:
             return response
@@ -192,20 +194,27 @@ class PublicPageMiddleware:
 
     @staticmethod
     def _stored(response) -> tuple:
+        """The page as kept: its headers, and its bytes as they are and compressed both ways
+        (compressing once per page, not once per reader)."""
         headers = [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS]
-        vary = response.get("Vary")
-        return (response.content, headers, vary)
+        bodies = {"": response.content}
+        if compression.is_compressible(response):
+            bodies |= {c: compression.compress(response.content, c) for c in ("br", "gzip")}
+        return (bodies, headers, response.get("Vary"))
 
     @staticmethod
-    def _from_stored(stored):
-        from django.http import HttpResponse
-
-        content, headers, vary = stored
-        response = HttpResponse(content)
+    def _from_stored(request, stored):
+        bodies, headers, vary = stored
+        coding = compression.preferred_coding(request, bodies)
+        response = HttpResponse(bodies[coding])
         for name, value in headers:
             response[name] = value
         if vary:
             response["Vary"] = vary
+        if len(bodies) > 1:
+            patch_vary_headers(response, ("Accept-Encoding",))
+        if coding:
+            compression.mark_compressed(response, coding)
         return response
 
 
