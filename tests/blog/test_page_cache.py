@@ -313,3 +313,26 @@ def test_a_cached_page_is_sent_as_each_client_accepts(
     assert response.get("Content-Encoding") == coding
     assert "Accept-Encoding" in response["Vary"]
     assert decompress(response.content) == plain.content
+
+
+def test_after_any_post_the_reader_skips_the_caches_for_a_while(article, page_cache, settings):
+    cached_page(article)
+    guest = Client(headers=SAME_SITE)
+    response = guest.post(reverse("comments:follow"), {"email": "olena@example.org"})
+    assert response.cookies["fresh"]["max-age"] == settings.PAGE_FRESH_SECONDS
+    assert "private" in guest.get(article.get_absolute_url())["Cache-Control"]
+
+
+def test_two_readers_behind_one_cached_page_each_see_their_own_likes(
+    client, article, reader, page_cache
+):
+    comment = add_comment(article, "Liked by one reader.")
+    like_toggle(comment=comment, user=reader)
+    guest_item = comment_item(parse(Client().get(article.get_absolute_url())), comment.pk)
+    client.force_login(reader)
+    reader_item = comment_item(parse(client.get(article.get_absolute_url())), comment.pk)
+
+    def pressed(item):
+        return item.xpath('.//button[@class="comment-like-button"]')[0].get("aria-pressed")
+
+    assert (pressed(guest_item), pressed(reader_item)) == ("false", "true")
