@@ -12,6 +12,9 @@ class BlogConfig(AppConfig):
         post_migrate.connect(sync_site_from_settings, sender=self)
         # Registers Article with django-reversion.
         from blog import revisions  # noqa: F401
+        from blog.pagecache import connect_signals
+
+        connect_signals()
 
 
 def sync_site_from_settings(*, using="default", **kwargs):

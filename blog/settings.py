@@ -229,6 +229,13 @@ MIDDLEWARE = [
     "blog.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise (static files come compressed already), above everything that
+    # writes a page, cached ones included.
+    "blog.compression.CompressionMiddleware",
+    # 304s from the ETag and Last-Modified of any page, cached ones included.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Public pages (readers without a session) from the cache, before any session is read.
+    "blog.pagecache.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "blog.middleware.RefuseUnstorableAdminQueryMiddleware",
@@ -259,6 +266,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "blog.context_processors.site",
+                "blog.context_processors.public_page_csrf",
             ],
         },
     },
@@ -297,6 +305,8 @@ else:
         "default": {
             "BACKEND": "blog.cache.ResilientDatabaseCache",
             "LOCATION": "wirepress_cache",
+            # Whole pages are kept here too (PAGE_CACHE_SECONDS): room for a few thousand.
+            "OPTIONS": {"MAX_ENTRIES": envint("CACHE_MAX_ENTRIES", 5000, minimum=100)},
         }
     }
 
@@ -608,6 +618,28 @@ WIDGETS_CACHE_SECONDS = envint("WIDGETS_CACHE_SECONDS", 60)
 AVATARS_GRAVATAR = envbool("AVATARS_GRAVATAR", False)
 # How often the article form saves what an editor types (static/js/autosave.js).
 ARTICLE_AUTOSAVE_SECONDS = envint("ARTICLE_AUTOSAVE_SECONDS", 30)
+
+# --- Public pages: caching and compression (blog/pagecache.py, README "Caching") ----------
+
+# Pages of readers without a session (front page, lists, archives, articles, feeds) are kept
+# this many seconds in the cache above, for all workers; a comment, like or edit shows at
+# once anyway (generations). 0 turns the in-Django page cache off.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60, minimum=0)
+# What those pages tell browsers (max-age), shared caches such as nginx or a CDN (s-maxage),
+# and how long a shared cache may answer with a stale copy while it fetches a new one.
+# Browsers ask again every time by default (a 304 when nothing changed), so a reader who
+# logs in never sees their browser's copy of the page they had as a guest.
+PAGE_MAX_AGE = envint("PAGE_MAX_AGE", 0, minimum=0)
+PAGE_S_MAXAGE = envint("PAGE_S_MAXAGE", 1, minimum=0)
+PAGE_STALE_WHILE_REVALIDATE = envint("PAGE_STALE_WHILE_REVALIDATE", 10, minimum=0)
+# After any POST the reader's pages skip every cache for this many seconds (a short cookie),
+# so whoever posted sees their change at once.
+PAGE_FRESH_SECONDS = envint("PAGE_FRESH_SECONDS", 10, minimum=0)
+if PAGE_CACHE_SECONDS * 2 > COMMENTS_TIMEOUT:
+    raise ImproperlyConfigured(
+        "PAGE_CACHE_SECONDS must be at most half of COMMENTS_TIMEOUT: a cached page's comment "
+        f"form must stay valid ({PAGE_CACHE_SECONDS} > {COMMENTS_TIMEOUT} / 2)"
+    )
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ from django.views.generic import ListView, MonthArchiveView
 from django.views.static import serve
 
 from blog.forms import SearchForm
+from blog.guest_csrf import guest_origin_protect
 from blog.models import Article, Category, Source, Tag
 from blog.pages import article_page_context, published_article_or_404
 from blog.search import articles_search
@@ -112,6 +113,7 @@ class SearchView(ListView):
         return super().get_context_data(form=self.form, query=self.query, **kwargs)
 
 
+@guest_origin_protect
 @require_POST
 def article_like(request, pk):
     """Like an article, or take the like back. Guests are sent to log in first."""

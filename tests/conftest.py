@@ -79,6 +79,9 @@ def _test_environment(settings, tmp_path):
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.SITE_URL = "http://testserver"
+    # Pages are rendered afresh for each request; tests/blog/test_page_cache.py turns the
+    # page cache on.
+    settings.PAGE_CACHE_SECONDS = 0
     # Test feeds and pages are served on loopback (pytest-httpserver); tests of the address
     # checks clear this.
     settings.FETCH_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1", "localhost"]

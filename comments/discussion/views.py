@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from blog.guest_csrf import guest_origin_protect
 from blog.pages import article_page_context, published_article_or_404
 from comments.discussion.avatars import identicon_svg
 from comments.discussion.forms import CommentForm
@@ -54,6 +55,7 @@ def _form_error_response(request, article, form, *, status=400):
     return render(request, "blog/article_detail.html", context, status=status)
 
 
+@guest_origin_protect
 @require_POST
 def post_comment(request, article_id):
     try:
@@ -143,6 +145,7 @@ def _next_form(request, article, posted: CommentForm) -> CommentForm:
     return CommentForm(article, user=request.user, initial=initial)
 
 
+@guest_origin_protect
 @require_POST
 def like_comment(request, comment_id):
     found = likeable_comment(comment_id)

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from blog.guest_csrf import guest_origin_protect
 from blog.pages import published_article_or_404
 from comments.discussion.selectors import discussion_subscription
 from comments.models import Subscription
@@ -41,6 +42,7 @@ def _safe_next(request, url: str) -> str:
     return "/"
 
 
+@guest_origin_protect
 @require_POST
 def follow(request):
     """The "Follow" box: subscribe an address to new posts (confirmed by email first)."""
@@ -70,6 +72,7 @@ def follow(request):
     return redirect(_safe_next(request, form.cleaned_data["next"]))
 
 
+@guest_origin_protect
 @require_POST
 def follow_article(request, article_id):
     """A signed-in reader follows (or stops following) an article's discussion."""

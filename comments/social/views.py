@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from requests import RequestException
 
+from blog.guest_csrf import guest_origin_protect
 from blog.pages import published_article_or_404
 from comments.discussion.page import (
     comment_form_for,
@@ -39,6 +40,7 @@ def _discussion_anchor(article, anchor="respond") -> str:
     return f"{article.get_absolute_url()}#{anchor}"
 
 
+@guest_origin_protect
 @require_POST
 def social_login(request, article_id):
     """Start logging in with the provider the reader clicked, then come back to the form."""

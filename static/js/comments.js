@@ -196,9 +196,18 @@
     var values = typedValues();
     replaceForm(html);
     restoreValues(values);
-    // Logging in renews the CSRF token: the like buttons must send the new one.
+    // Logging in renews the CSRF token: the like buttons must send the new one. A page
+    // served to guests (from the cache) has no token at all: the forms get one here.
     var token = $("input[name=csrfmiddlewaretoken]", respond);
-    document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+    if (!token) return;
+    document.querySelectorAll('form[method="post"]').forEach(function (form) {
+      var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "csrfmiddlewaretoken";
+        form.prepend(input);
+      }
       input.value = token.value;
     });
   }

@@ -17,7 +17,13 @@ def browser_client(settings, db):
     """A client as a browser sends requests: CSRF checked, errors answered with the error
     pages instead of raised."""
     settings.DEBUG = False
-    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    # A browser names the page a form comes from: guests' forms are checked by it
+    # (blog.guest_csrf), the others by the CSRF cookie and the form's token.
+    client = Client(
+        enforce_csrf_checks=True,
+        raise_request_exception=False,
+        headers={"Origin": "http://testserver"},
+    )
     # A CSRF cookie, so that the check reads the form's token from the body.
     client.cookies["csrftoken"] = "a" * 32
     return client
