@@ -81,8 +81,9 @@ test-postgres: $(VENV)/.dev chromium
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
 
-## soak: gunicorn under 32 posting readers, likes and kill -9 of workers; prints a table
-## (SQLite, or PostgreSQL with DATABASE_URL=postgres://...); outside CI, a few minutes
+## soak: gunicorn under 32 posting readers, likes and kill -9 of workers, then a database and
+## a mail server outage with the supervised mail worker; prints a table (SQLite, or PostgreSQL
+## with DATABASE_URL=postgres://...); outside CI, 10 to 20 minutes
 soak: $(VENV)/.dev
 	$(BIN)/python -m bench.soak
 
