@@ -36,10 +36,10 @@ run: $(VENV)/.runtime
 	@echo "  Notification email is printed here unless EMAIL_URL says otherwise (README)."
 	@echo
 	@# Beside the web server: the tasks worker (sends email) and the minute check that
-	@# announces newly published articles; both stop with it.
-	@$(BIN)/python manage.py db_worker & worker=$$!; \
-	$(BIN)/python manage.py send_notifications --every 60 & ticker=$$!; \
-	trap 'kill $$worker $$ticker 2>/dev/null; wait' EXIT INT TERM; \
+	@# announces newly published articles, started again whenever one stops (a database
+	@# outage, a crash: blog/supervise.py); they stop with it.
+	@$(BIN)/python manage.py run_workers & workers=$$!; \
+	trap 'kill $$workers 2>/dev/null; wait' EXIT INT TERM; \
 	$(BIN)/gunicorn blog.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
 
 ## run-oidc-demo: `make run` plus a local demo OpenID Connect provider (oidc-provider-mock on
@@ -82,8 +82,9 @@ test-postgres: $(VENV)/.dev chromium
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
 
-## soak: gunicorn under 32 posting readers, likes and kill -9 of workers; prints a table
-## (SQLite, or PostgreSQL with DATABASE_URL=postgres://...); outside CI, a few minutes
+## soak: gunicorn under 32 posting readers, likes and kill -9 of workers, then a database and
+## a mail server outage with the supervised mail worker; prints a table (SQLite, or PostgreSQL
+## with DATABASE_URL=postgres://...); outside CI, 10 to 20 minutes
 soak: $(VENV)/.dev
 	$(BIN)/python -m bench.soak
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
+from blog.reconnect import DATABASE_ERRORS
 from comments.discussion.submission import CommentSubmission, PostResult
 from comments.models import (
     CommentModeration,
@@ -68,6 +69,7 @@ def comment_post(*, submission: CommentSubmission) -> PostResult:
         comment.save()
         record.comment = comment
         record.save()
+        _comment_announce(comment)
     pipeline.rate_limit_count(submission)
     _comment_followups(comment, submission=submission)
     return PostResult(comment=comment, decision=decision)
@@ -89,6 +91,19 @@ STATUS_OF_VERDICT = {
 }
 
 
+def _comment_announce(comment: XtdComment) -> None:
+    """Queue the followers' email in the comment's own transaction: a database lost right
+    after the comment was stored must not leave it stored and never announced (the reader
+    then gets the 503 and sends it again). Any other error only costs the email."""
+    try:
+        with transaction.atomic():
+            comment_notify(comment=comment)
+    except DATABASE_ERRORS:
+        raise
+    except Exception:
+        logger.exception("Could not announce comment %s", comment.pk)
+
+
 def _comment_followups(comment: XtdComment, *, submission: CommentSubmission) -> None:
     # Email is a side effect: whatever goes wrong here, the comment is stored and the
     # reader sees it posted; the error goes to the log.
@@ -108,7 +123,6 @@ def _comment_followups(comment: XtdComment, *, submission: CommentSubmission) ->
                 )
             if kinds:
                 subscription_confirmation_request(email=comment.user_email)
-        comment_notify(comment=comment)
     except Exception:
         logger.exception("Could not arrange the notifications of comment %s", comment.pk)
 

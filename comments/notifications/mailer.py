@@ -9,6 +9,10 @@ skipped from then on; a temporary refusal (4xx) leaves that recipient pending. F
 server (connection refused, timeout, disconnect, a 4xx to the sender): the run stops, the
 rest stays pending. Pending recipients are retried by a later run, after a backoff.
 
+A database that goes away during a run: what a chunk sent is kept in memory and recorded once
+the database answers again (blog/reconnect.py), so an outage sends nothing twice; any other
+step fails, the run gives the mailing back, and the task starts it over (tasks.py).
+
 About 400 lines, kept in one module: leasing, chunking, sending and recording are one
 algorithm, read top to bottom.
 """
@@ -29,6 +33,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from blog.reconnect import DATABASE_ERRORS, until_database_answers
 from comments.discussion.selectors import comment_url
 from comments.discussion.text import render_comment_text
 from comments.models import Delivery, Mailing, Subscription
@@ -63,10 +68,11 @@ class Outcome:
     error: str = ""
     retry_at: datetime | None = None
     busy: bool = False  # another run holds the mailing
+    database_lost: bool = False  # the run stopped because the database went away
     connections: int = 0
 
     def as_dict(self) -> dict:
-        data = {k: v for k, v in self.__dict__.items() if k != "retry_at"}
+        data = {k: v for k, v in self.__dict__.items() if k not in ("retry_at", "database_lost")}
         data["retry_at"] = self.retry_at.isoformat() if self.retry_at else None
         return data
 
@@ -251,8 +257,10 @@ def _send_chunk(mailing: Mailing, letter: Letter, deliveries: list[Delivery]) ->
     try:
         for delivery in wanted:
             if time.monotonic() - renewed > LEASE.total_seconds() / 10:
-                # A slow server must not let another run think this one died.
-                _renew_lease(mailing)
+                # A slow server must not let another run think this one died. Best effort:
+                # with the database away, sending goes on and the outcome waits in memory.
+                with contextlib.suppress(*DATABASE_ERRORS):
+                    _renew_lease(mailing)
                 renewed = time.monotonic()
             email = delivery.subscription.email
             message = message_for(
@@ -289,6 +297,10 @@ def _send_chunk(mailing: Mailing, letter: Letter, deliveries: list[Delivery]) ->
         with contextlib.suppress(OSError, smtplib.SMTPException):
             connection.close()
     return result
+
+
+def _release(mailing_id: int) -> None:
+    Mailing.objects.filter(pk=mailing_id).update(locked_until=None)
 
 
 def _renew_lease(mailing: Mailing) -> None:
@@ -334,7 +346,13 @@ def mailing_send(*, mailing_id: int, batch: int | None = None) -> Outcome:
     if not _claim(mailing_id):
         outcome.busy = True
         return outcome
-    mailing = Mailing.objects.select_related("article", "comment").get(pk=mailing_id)
+    try:
+        mailing = Mailing.objects.select_related("article", "comment").get(pk=mailing_id)
+    except DATABASE_ERRORS:
+        until_database_answers(
+            lambda: _release(mailing_id), doing=f"releasing mailing {mailing_id}"
+        )
+        raise
     try:
         if _obsolete(mailing):
             outcome.skipped = mailing.deliveries.filter(status=Delivery.Status.PENDING).update(
@@ -360,7 +378,11 @@ def mailing_send(*, mailing_id: int, batch: int | None = None) -> Outcome:
                 letter = letter_for(mailing, subscription=first)
             chunk = _send_chunk(mailing, letter, deliveries)
             outcome.connections += chunk.connected
-            _record(mailing, chunk)
+            # Sent is sent: wait for the database rather than lose the record and resend.
+            until_database_answers(
+                lambda chunk=chunk: _record(mailing, chunk),
+                doing=f"recording mailing {mailing.pk}",
+            )
             outcome.sent += len(chunk.sent)
             outcome.bounced += len(chunk.bounced)
             outcome.failed += len(chunk.failed)
@@ -370,14 +392,23 @@ def mailing_send(*, mailing_id: int, batch: int | None = None) -> Outcome:
                 break
             if chunk.deferred:
                 outcome.error = next(iter(chunk.deferred.values()))
+    except DATABASE_ERRORS:
+        outcome.database_lost = True
+        raise
     finally:
-        _finish(mailing, outcome)
+        until_database_answers(
+            lambda: _finish(mailing, outcome), doing=f"closing mailing {mailing.pk}"
+        )
     return outcome
 
 
 def _finish(mailing: Mailing, outcome: Outcome) -> None:
     """Close the run: finished, or failed this time (retry later), or given up for good."""
     now = timezone.now()
+    if outcome.database_lost:
+        # Not the mail server's fault: no attempt counted, and the task starts over at once.
+        _release(mailing.pk)
+        return
     pending = mailing.deliveries.filter(status=Delivery.Status.PENDING)
     outcome.pending = pending.count()
     fields = {"locked_until": None}
