@@ -12,6 +12,7 @@ A database that is away (not up yet, restarted, connection dropped) does not sto
 logs one line, waits 1, 2, 4… up to 30 seconds and carries on (blog/reconnect.py).
 """
 
+import contextlib
 import time
 
 from django.conf import settings
@@ -66,10 +67,10 @@ class Command(BaseCommand):
             return
         finally:
             if every > 0:
-                try:
+                # If the database is away, the lease runs out by itself and another node
+                # takes over then.
+                with contextlib.suppress(DatabaseError):
                     lease_release(name=LEASE_NAME, holder=holder)
-                except DatabaseError:
-                    pass  # the lease runs out by itself; another node takes over then
 
     def check_once(self, *, holder: str, seconds: int, verbosity: int) -> None:
         result = until_database_answers(
