@@ -87,6 +87,9 @@ class ImportSummary:
             for kind in KINDS
         ]
 
+    def note_lines(self) -> list[str]:
+        return [f"{note} ({n})" for note, n in self.notes.most_common()]
+
     def total(self, outcome: str) -> int:
         return sum(counter[outcome] for counter in self.counts.values())
 
@@ -96,7 +99,7 @@ class ImportSummary:
             numbers = "".join(f"{row[outcome]:>9}" for outcome in OUTCOMES)
             lines.append(f"{row['kind']:<12}{numbers}")
             lines.extend(f"    {reason}" for reason in row["reasons"])
-        lines.extend(f"note: {note} ({n})" for note, n in self.notes.most_common())
+        lines.extend(f"note: {note}" for note in self.note_lines())
         if self.dry_run:
             lines.append("Dry run: nothing was saved.")
         return "\n".join(lines)
