@@ -32,6 +32,7 @@ from blog.models import Article, Category, ImportedItem, Tag
 from blog.redirects import redirect_add
 from blog.sanitize import sanitize_article_html
 from blog.validators import storable
+from blog.wordpress.export import PHOTO_ALT_META, PHOTO_CAPTION_META, PHOTO_META
 from blog.wordpress.markup import comment_text, plain_text, wordpress_html
 from blog.wordpress.parse import Author, Comment, Post, Site, Term, parse_date, wxr_read
 from comments.discussion.services import threads_repair
@@ -408,10 +409,25 @@ class WordPressImporter:
                 self.summary.notes["sticky in WordPress (no sticky posts here)"] += 1
             if article.status == Article.Status.PUBLISHED:
                 self._post_redirects(post, article)
+        if self.media == "link":
+            self._wirepress_photo_link(post, article)
         thumbnail = post.meta.get("_thumbnail_id", "").strip()
         if thumbnail and self.media == "link" and not article.photo_url:
             self.featured[article.pk] = thumbnail
         self.comments_import(post, article)
+
+    def _wirepress_photo_link(self, post: Post, article: Article) -> None:
+        """The featured photo of an export written by a Wirepress site (export.py)."""
+        photo = post.meta.get(PHOTO_META, "")
+        has_photo = article.featured_image_id or article.photo_url
+        if not photo.startswith(("http://", "https://")) or has_photo:
+            return
+        Article.objects.filter(pk=article.pk).update(
+            photo_url=photo[:500],
+            photo_alt=_clean(post.meta.get(PHOTO_ALT_META, ""))[:300],
+            photo_caption=_clean(post.meta.get(PHOTO_CAPTION_META, ""))[:500],
+        )
+        article.refresh_from_db(fields=["photo_url", "photo_alt", "photo_caption"])
 
     def _article_slug(self, post: Post, article: Article) -> str:
         slug = slugify(unquote(post.slug)) or slugify(plain_text(post.title)) or f"post-{post.id}"
