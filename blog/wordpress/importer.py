@@ -24,11 +24,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django_comments_xtd.models import XtdComment
 
-from blog.models import Article, Category, ImportedItem, Tag
+from blog.models import Article, Category, ImportedItem, Redirect, Tag
 from blog.redirects import redirect_add
 from blog.sanitize import sanitize_article_html
 from blog.validators import storable
@@ -450,21 +451,29 @@ class WordPressImporter:
         link = urlsplit(post.link)
         if link.path and not link.query:
             paths.add(unquote(link.path))
-        for path in sorted(paths):
-            self._redirect(path, new)
+        self._redirects(sorted(paths), new)
 
     def _redirect(self, old_path: str, new_path: str) -> None:
-        old_path = _clean(old_path)[:500]
-        if old_path == new_path:
-            return
-        from blog.models import Redirect
+        self._redirects([old_path], new_path)
 
-        current = Redirect.objects.filter(old_path=old_path).values_list("new_path", flat=True)
-        if list(current) == [new_path]:
-            self.summary.add("redirects", "skipped", "already here")
-            return
-        redirect_add(old_path=old_path, new_path=new_path)
-        self.summary.add("redirects", "created")
+    def _redirects(self, old_paths: list[str], new_path: str) -> None:
+        """Send each of `old_paths` to `new_path`: new ones in one insert, a path that led
+        elsewhere through `redirect_add` (which keeps chains short)."""
+        old_paths = [p for p in dict.fromkeys(_clean(p)[:500] for p in old_paths) if p != new_path]
+        current = dict(
+            Redirect.objects.filter(old_path__in=old_paths).values_list("old_path", "new_path")
+        )
+        missing = [p for p in old_paths if p not in current]
+        if missing:
+            Redirect.objects.bulk_create([Redirect(old_path=p, new_path=new_path) for p in missing])
+        for path in old_paths:
+            if path in current and current[path] != new_path:
+                redirect_add(old_path=path, new_path=new_path)
+        changed = sum(1 for p in old_paths if current.get(p) != new_path)
+        if changed:
+            self.summary.add("redirects", "created", count=changed)
+        if len(old_paths) > changed:
+            self.summary.add("redirects", "skipped", "already here", count=len(old_paths) - changed)
 
     # --- comments ----------------------------------------------------------------------
 
@@ -504,18 +513,42 @@ class WordPressImporter:
         generations = defaultdict(list)
         for comment in new:
             generations[self._depth(comment.id, parents)].append(comment)
-        created = []
+        article_comments = XtdComment.norel_objects.filter(
+            content_type=self.content_type, object_pk=str(article.pk)
+        )
+        # A first import places every comment in its thread before inserting it; comments
+        # added to an existing discussion are placed afterwards, with the ones there.
+        had_comments = article_comments.exists()
+        positions = {} if had_comments else self._thread_positions(new, parents)
+        outside = {pks[p] for p in parents.values() if p and p not in by_id}
+        threads = dict(
+            XtdComment.norel_objects.filter(pk__in=outside).values_list("pk", "thread_id")
+        )
+        created, rows = [], {}
         for depth in sorted(generations):
-            rows = [self._comment_row(c, article, parents[c.id], pks) for c in generations[depth]]
-            for row in rows:
+            for comment in generations[depth]:
+                parent = parents[comment.id]
+                row = self._comment_row(comment, article, parent, pks)
+                if parent:
+                    row.thread_id = (
+                        rows[parent].thread_id if parent in rows else threads[pks[parent]]
+                    )
+                if comment.id in positions:
+                    row.level, row.order, row.nested_count = positions[comment.id]
                 # Django's plain save: xtd's would place each row in its thread with a few
-                # queries more; threads_repair places them all at once below.
+                # queries more.
                 models.Model.save(row, force_insert=True)
-            for comment, row in zip(generations[depth], rows, strict=True):
+                if not parent:
+                    # xtd's convention: a thread's first comment is its own parent and
+                    # names the thread (stored below, one statement for all).
+                    row.parent_id = row.thread_id = row.pk
                 pks[comment.id] = row.pk
+                rows[comment.id] = row
                 created.append((comment, row))
-        self._comment_threads_set(created, pks, parents)
-        threads_repair(object_pk=str(article.pk), content_type=self.content_type)
+        firsts = [row.pk for comment, row in created if not parents[comment.id]]
+        XtdComment.norel_objects.filter(pk__in=firsts).update(parent_id=F("pk"), thread_id=F("pk"))
+        if had_comments:
+            threads_repair(content_type=self.content_type, object_pk=str(article.pk))
         self._moderation_create(created)
         ImportedItem.objects.bulk_create(
             [
@@ -578,24 +611,25 @@ class WordPressImporter:
             parent_id=pks.get(parent, 0) if parent else 0,
         )
 
-    def _comment_threads_set(self, created, pks, parents) -> None:
-        # xtd's convention: a thread's first comment is its own parent and names the thread.
-        by_pk = {}
-        for comment, row in created:
-            by_pk[row.pk] = row
-            if not parents[comment.id]:
-                row.parent_id = row.thread_id = row.pk
-        existing = XtdComment.norel_objects.filter(
-            pk__in={row.parent_id for _c, row in created} - set(by_pk)
-        ).values_list("pk", "thread_id")
-        threads = dict(existing)
-        for _comment, row in created:  # generations in order: a parent's thread is known
-            if row.parent_id != row.pk:
-                parent = by_pk.get(row.parent_id)
-                row.thread_id = parent.thread_id if parent else threads[row.parent_id]
-        XtdComment.norel_objects.bulk_update(
-            [row for _c, row in created], ["parent_id", "thread_id"], batch_size=500
-        )
+    def _thread_positions(self, new: list[Comment], parents: dict[str, str]) -> dict:
+        """(level, order, nested_count) of each new comment, as xtd stores them: replies
+        under their parent, siblings oldest first (`new` is in that order), as
+        comments.discussion.services.threads_repair computes them."""
+        children = defaultdict(list)
+        for comment in new:
+            children[parents[comment.id]].append(comment.id)
+        positions = {}
+
+        def place(comment_id: str, level: int, placed: list) -> None:
+            index = len(placed)
+            placed.append(comment_id)
+            for child in children[comment_id]:
+                place(child, level + 1, placed)
+            positions[comment_id] = (level, index + 1, len(placed) - index - 1)
+
+        for first in children[""]:
+            place(first, 0, [])
+        return positions
 
     def _moderation_create(self, created) -> None:
         records, spam = [], []
