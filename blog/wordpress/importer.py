@@ -70,9 +70,15 @@ class ImportSummary:
     updated, skipped or failed, with the reasons; and notes for the editor."""
 
     dry_run: bool = False
-    counts: dict = field(default_factory=lambda: {k: Counter() for k in KINDS})
-    reasons: dict = field(default_factory=lambda: {k: Counter() for k in KINDS})
+    kinds: tuple = KINDS
+    counts: dict = field(default_factory=dict)
+    reasons: dict = field(default_factory=dict)
     notes: Counter = field(default_factory=Counter)
+
+    def __post_init__(self):
+        for kind in self.kinds:
+            self.counts.setdefault(kind, Counter())
+            self.reasons.setdefault(kind, Counter())
 
     def add(self, kind: str, outcome: str, reason: str = "", count: int = 1) -> None:
         self.counts[kind][outcome] += count
@@ -86,7 +92,7 @@ class ImportSummary:
                 **{outcome: self.counts[kind][outcome] for outcome in OUTCOMES},
                 "reasons": [f"{reason} ({n})" for reason, n in self.reasons[kind].most_common()],
             }
-            for kind in KINDS
+            for kind in self.kinds
         ]
 
     def note_lines(self) -> list[str]:
@@ -360,17 +366,6 @@ class WordPressImporter:
             self.summary.add("posts", "skipped", f"status “{post.status}” is not imported")
             return
         categories, tags = self._post_terms(post)
-        converted = wordpress_html(post.content)
-        published_at = parse_date(post.date_gmt) or parse_date(post.date, tz=self.tz)
-        fields = {
-            "title": _clean(plain_text(post.title))[:300] or f"Untitled ({post.id})",
-            "standfirst": _clean(plain_text(post.excerpt)),
-            # What the allow-list empties (a <script> in its own paragraph) leaves no trace.
-            "body": _EMPTY_PARAGRAPH.sub("", sanitize_article_html(_clean(converted.html))),
-            "status": status,
-            "published_at": published_at,
-            "author": self.users.get(post.creator),
-        }
         fingerprint = _fingerprint(
             post.title, post.content, post.excerpt, post.status, post.date_gmt, post.slug,
             post.creator, post.categories, post.tags,
@@ -387,8 +382,14 @@ class WordPressImporter:
         else:
             if article is None:
                 article = Article(announced_at=self.now)  # old news: nobody is emailed
-            for name, value in fields.items():
-                setattr(article, name, value)
+            converted = wordpress_html(post.content)
+            article.title = _clean(plain_text(post.title))[:300] or f"Untitled ({post.id})"
+            article.standfirst = _clean(plain_text(post.excerpt))
+            # What the allow-list empties (a <script> in its own paragraph) leaves no trace.
+            article.body = _EMPTY_PARAGRAPH.sub("", sanitize_article_html(_clean(converted.html)))
+            article.status = status
+            article.published_at = parse_date(post.date_gmt) or parse_date(post.date, tz=self.tz)
+            article.author = self.users.get(post.creator)
             article.slug = self._article_slug(post, article)
             created = article.pk is None
             article.save()
