@@ -440,14 +440,15 @@ class WordPressImporter:
     def _post_redirects(self, post: Post, article: Article) -> None:
         new = article.get_absolute_url()
         local = parse_date(post.date) or timezone.localtime(article.published_at, self.tz)
-        old_slug = unquote(post.slug) or article.slug
         date = f"{local.year:04d}/{local.month:02d}"
-        paths = {
-            f"{self.prefix}/{date}/{local.day:02d}/{old_slug}/",
-            f"{self.prefix}/{date}/{old_slug}/",
-            f"{self.prefix}/{old_slug}/",
-            f"{self.prefix}/?p={post.id}",
-        }
+        paths = {f"{self.prefix}/?p={post.id}"}
+        # Its slug, and the ones WordPress itself still redirected (`_wp_old_slug`).
+        for slug in [unquote(post.slug) or article.slug, *map(unquote, post.old_slugs)]:
+            paths |= {
+                f"{self.prefix}/{date}/{local.day:02d}/{slug}/",
+                f"{self.prefix}/{date}/{slug}/",
+                f"{self.prefix}/{slug}/",
+            }
         # The permalink the site really used (a custom structure such as /%category%/%postname%/).
         link = urlsplit(post.link)
         if link.path and not link.query:

@@ -93,6 +93,7 @@ class Post:
     categories: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
     tags: list[tuple[str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    old_slugs: list[str] = field(default_factory=list)  # the `_wp_old_slug` metas
     comments: list[Comment] = field(default_factory=list)
 
 
@@ -217,7 +218,10 @@ def _post(elem) -> Post:
                 post.tags.append(term)
         elif name == ("wp", "postmeta"):
             meta = _fields(child)
-            post.meta[meta.get("meta_key", "")] = meta.get("meta_value", "")
+            key, value = meta.get("meta_key", ""), meta.get("meta_value", "")
+            post.meta[key] = value
+            if key == "_wp_old_slug" and value.strip():
+                post.old_slugs.append(value.strip())
         elif name == ("wp", "comment"):
             post.comments.append(_comment(child))
     for attribute in ("slug", "status", "type", "date", "date_gmt", "modified_gmt", "parent"):

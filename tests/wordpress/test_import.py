@@ -270,3 +270,36 @@ def test_a_dry_run_reports_the_same_and_saves_nothing(db):
     assert summary.counts["posts"]["created"] == 6
     assert summary.counts["comments"]["created"] == 6
     assert not Article.objects.exists() and not Redirect.objects.exists()
+
+
+def chain_export(length: int) -> str:
+    comments = "".join(
+        f"""<wp:comment><wp:comment_id>{n}</wp:comment_id>
+        <wp:comment_author>Reader {n}</wp:comment_author>
+        <wp:comment_date_gmt>2024-01-01 10:{n:02d}:00</wp:comment_date_gmt>
+        <wp:comment_content>Reply number {n}</wp:comment_content>
+        <wp:comment_approved>1</wp:comment_approved>
+        <wp:comment_parent>{n - 1 if n > 1 else 0}</wp:comment_parent></wp:comment>"""
+        for n in range(1, length + 1)
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.1/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<link>https://deep.example</link><wp:wxr_version>1.1</wp:wxr_version>
+<item><title>Deep</title><content:encoded>Text</content:encoded><wp:post_id>1</wp:post_id>
+<wp:post_date_gmt>2024-01-01 09:00:00</wp:post_date_gmt><wp:post_name>deep</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type>{comments}</item>
+</channel></rss>"""
+
+
+def test_replies_deeper_than_the_site_shows_go_under_the_deepest_ancestor(wxr, settings):
+    settings.COMMENTS_XTD_MAX_THREAD_LEVEL = 4
+    summary = wordpress_import(source=str(wxr(chain_export(7))))
+    rows = XtdComment.objects.order_by("order").values_list("comment", "level")
+    assert [level for _text, level in rows] == [0, 1, 2, 3, 4, 4, 4]
+    assert summary.notes["reply deeper than 4 levels moved up"] == 2
+    assert [text for text, _level in rows][-3:] == [
+        "Reply number 5",
+        "Reply number 6",
+        "Reply number 7",
+    ]

@@ -19,6 +19,8 @@ def floods(imported):
         "/2024/03/floods-le-pre/",  # /%year%/%monthnum%/%postname%/
         "/floods-le-pre/",  # /%postname%/
         "/?p=10",  # plain permalinks
+        "/2024/03/06/floods/",  # an earlier slug WordPress kept (_wp_old_slug)
+        "/floods/",
     ],
 )
 def test_each_permalink_structure_leads_to_the_story(client, floods, old):
