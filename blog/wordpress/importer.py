@@ -14,6 +14,7 @@ import ipaddress
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from html import escape
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -29,10 +30,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_comments_xtd.models import XtdComment
 
+from blog.media import image_create
 from blog.models import Article, Category, ImportedItem, Redirect, Tag
 from blog.redirects import redirect_add
 from blog.sanitize import sanitize_article_html
 from blog.validators import storable
+from blog.wire.fetch import FetchError, photo_download
 from blog.wordpress.export import PHOTO_ALT_META, PHOTO_CAPTION_META, PHOTO_META
 from blog.wordpress.markup import comment_text, plain_text, wordpress_html
 from blog.wordpress.parse import Author, Comment, Post, Site, Term, parse_date, wxr_read
@@ -43,7 +46,7 @@ from comments.moderation.learned import SPAM, learned_train
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\s*")
 KINDS = ("authors", "categories", "tags", "posts", "comments", "redirects")
 OUTCOMES = ("created", "updated", "skipped", "failed")
-MEDIA_CHOICES = ("link", "skip")
+MEDIA_CHOICES = ("download", "link", "skip")
 
 STATUSES = {
     "publish": Article.Status.PUBLISHED,
@@ -153,6 +156,7 @@ def read_author_map(lines) -> dict[str, str]:
 class WordPressImporter:
     def __init__(self, *, summary, author_map, media, pingbacks, editor, time_zone):
         self.summary = summary
+        self.dry_run = summary.dry_run
         self.author_map = author_map or {}
         self.media = media
         self.pingbacks = pingbacks
@@ -186,11 +190,46 @@ class WordPressImporter:
     def finish(self) -> None:
         self._category_parents_resolve()
         for article_pk, attachment_id in self.featured.items():
-            if attachment_id in self.attachments:
-                url, alt, caption = self.attachments[attachment_id]
-                Article.objects.filter(pk=article_pk, featured_image=None).update(
-                    photo_url=url[:500], photo_alt=alt[:300], photo_caption=caption[:500]
-                )
+            if attachment_id not in self.attachments:
+                continue
+            url, alt, caption = self.attachments[attachment_id]
+            if self.media == "download" and self._photo_download(article_pk, url, alt, caption):
+                continue
+            Article.objects.filter(pk=article_pk, featured_image=None).update(
+                photo_url=url[:500], photo_alt=alt[:300], photo_caption=caption[:500]
+            )
+
+    def _photo_download(self, article_pk: int, url: str, alt: str, caption: str) -> bool:
+        """Put a featured image into the media library (the wire import's fetcher: no
+        private addresses, deadlines, size cap) and point the article and the body's
+        <img> of the same file at it. False when it cannot be had (its address is kept)."""
+        if self.dry_run:
+            self.summary.notes["featured image to download"] += 1
+            return True
+        try:
+            photo = photo_download(url)
+            image = image_create(
+                upload=photo,
+                alt=alt[:300],
+                caption=caption[:500],
+                source_note=f"Imported from WordPress: {url}",
+                uploaded_by=self.editor,
+            )
+        except (FetchError, ValidationError) as exc:
+            reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+            self.summary.notes[f"featured image not downloaded ({reason}), address kept"] += 1
+            return False
+        article = Article.objects.get(pk=article_pk)
+        article.featured_image = image
+        article.body = article.body.replace(
+            f'src="{escape(url)}"', f'src="{image.file.url}" data-file="{image.pk}"'
+        )
+        article.save(update_fields=["featured_image", "body", "updated_at"])
+        ImportedItem.objects.filter(
+            origin=self.origin, kind=ImportedItem.Kind.POST, object_id=article_pk
+        ).update(imported_at=timezone.now())
+        self.summary.notes["featured image downloaded to the media library"] += 1
+        return True
 
     def site_start(self, site: Site) -> None:
         address = (site.base_blog_url or site.link or site.base_site_url).rstrip("/")
@@ -414,7 +453,8 @@ class WordPressImporter:
         if self.media == "link":
             self._wirepress_photo_link(post, article)
         thumbnail = post.meta.get("_thumbnail_id", "").strip()
-        if thumbnail and self.media == "link" and not article.photo_url:
+        has_photo = article.photo_url or article.featured_image_id
+        if thumbnail and self.media in ("link", "download") and not has_photo:
             self.featured[article.pk] = thumbnail
         self.comments_import(post, article)
 
@@ -695,7 +735,8 @@ def wordpress_import(
 ) -> ImportSummary:
     """Import the WordPress export `source` (a path or a binary file) in one transaction.
     `author_map` maps WordPress logins to accounts here (username or email); `media` is
-    "link" (featured images keep their WordPress address) or "skip"; `pingbacks` imports
+    "download" (featured images into the media library), "link" (they keep their WordPress
+    address) or "skip"; `pingbacks` imports
     pingbacks and trackbacks as comments; `editor` is recorded as the reviewer of imported
     spam; `time_zone` reads dates that WordPress wrote without their UTC twin. Raises
     `WXRError` (nothing saved) for a file that is not a complete export."""

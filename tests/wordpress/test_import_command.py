@@ -44,8 +44,3 @@ def test_a_truncated_file_is_named_with_its_line(tmp_path):
     with pytest.raises(CommandError, match=r"cut\.xml, line \d+: .* Nothing was imported\."):
         run(str(truncated))
     assert not Article.objects.exists()
-
-
-def test_media_download_is_refused_with_what_to_use_instead():
-    with pytest.raises(CommandError, match="--media link"):
-        run(str(FIELD_NOTES), "--media", "download")

@@ -1,5 +1,5 @@
 """Import a WordPress export: `manage.py import_wordpress FILE.xml [--dry-run]
-[--author-map CSV] [--media link|skip] [--pingbacks] [--time-zone ZONE]`.
+[--author-map CSV] [--media download|link|skip] [--pingbacks] [--time-zone ZONE]`.
 
 One transaction per file: a malformed or truncated export saves nothing. Running it again
 on the same file changes nothing; a newer export adds what is new (blog/wordpress/)."""
@@ -26,8 +26,8 @@ class Command(BaseCommand):
             "--media",
             choices=["download", "link", "skip"],
             default="link",
-            help="link (default): featured images keep their WordPress address; skip: none. "
-            "download is not available yet.",
+            help="link (default): featured images keep their WordPress address; download: "
+            "into the media library (the wire import's safe fetcher); skip: none.",
         )
         parser.add_argument(
             "--pingbacks", action="store_true", help="Import pingbacks and trackbacks too."
@@ -39,11 +39,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if options["media"] == "download":
-            raise CommandError(
-                "--media download is not available yet: use --media link (images stay at "
-                "their WordPress address) or --media skip."
-            )
         author_map = {}
         if options["author_map"]:
             try:
