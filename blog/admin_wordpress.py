@@ -1,16 +1,23 @@
 """The admin's "Import from WordPress" (superusers): upload an export, read the dry run's
-summary, then import it. The upload is staged (blog/wordpress/staging.py) between the two
+summary, then import it; and "Export to WordPress", a download. The upload is staged (blog/wordpress/staging.py) between the two
 steps; the options travel signed, so the confirmation imports what the summary showed."""
 
+import tempfile
+
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
+from django.utils.text import slugify
 
 from blog.forms import WordPressImportForm
 from blog.wordpress import WXRError, wordpress_import
+from blog.wordpress.export import wordpress_export
 from blog.wordpress.staging import export_stage, export_staged, export_unstage
 
 SIGNING_SALT = "blog.wordpress-import"
@@ -25,8 +32,25 @@ class WordPressImportAdminMixin:
                 self.admin_site.admin_view(self.wordpress_import_view),
                 name="blog_article_wordpress_import",
             ),
+            path(
+                "export-wordpress/",
+                self.admin_site.admin_view(self.wordpress_export_view),
+                name="blog_article_wordpress_export",
+            ),
             *super().get_urls(),
         ]
+
+    def wordpress_export_view(self, request):
+        """The whole site as a WordPress export (WXR 1.2), downloaded."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        # Spooled: a large site goes to a temporary file, not into memory. FileResponse
+        # closes it once sent.
+        out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+        wordpress_export(out=out)
+        out.seek(0)
+        name = f"{slugify(settings.SITE_NAME) or 'wirepress'}-{timezone.localdate()}.xml"
+        return FileResponse(out, as_attachment=True, filename=name, content_type="text/xml")
 
     def wordpress_import_view(self, request):
         if not request.user.is_superuser:

@@ -23,6 +23,7 @@ class WXRError(Exception):
 
     def __init__(self, message: str, line: int | None = None):
         self.line = line
+        message = " ".join(message.split())  # libxml2's messages hold line breaks
         super().__init__(f"line {line}: {message}" if line else message)
 
 

@@ -77,3 +77,19 @@ def test_a_truncated_upload_shows_its_line_and_saves_nothing(client, editor):
     errors = " ".join(parse(response).xpath('//ul[@class="errorlist"]//text()'))
     assert "line " in errors and "Nothing was imported." in errors
     assert not Article.objects.exists()
+
+
+def test_a_superuser_downloads_the_site_as_a_wordpress_export(client, editor, imported):
+    client.force_login(editor)
+    response = client.get(reverse("admin:blog_article_wordpress_export"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="')
+    body = b"".join(response.streaming_content)
+    assert b"<wp:wxr_version>1.2</wp:wxr_version>" in body
+    assert b"<wp:post_name><![CDATA[floods-le-pre]]></wp:post_name>" in body
+
+
+def test_the_export_is_denied_to_staff_who_are_not_superusers(client, django_user_model):
+    author = django_user_model.objects.create_user("author", "a@example.org", "pw", is_staff=True)
+    client.force_login(author)
+    assert client.get(reverse("admin:blog_article_wordpress_export")).status_code == 403
