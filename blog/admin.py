@@ -15,6 +15,7 @@ from django_tasks import TaskResultStatus
 from blog import wire
 from blog.admin_editing import EditingAdminMixin
 from blog.admin_media import thumbnail
+from blog.admin_wordpress import WordPressImportAdminMixin
 from blog.admin_workflow import StatusFilter, WorkflowAdminMixin
 from blog.agency_update import PARTS, agency_update_apply
 from blog.forms import ArticleForm, PasteStoryForm, editor_importmap_source
@@ -132,7 +133,9 @@ class RedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(WorkflowAdminMixin, EditingAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    WordPressImportAdminMixin, WorkflowAdminMixin, EditingAdminMixin, admin.ModelAdmin
+):
     form = ArticleForm
     list_display = ["photo", "title", "state", "published_at", "source", "author"]
     list_display_links = ["photo", "title"]

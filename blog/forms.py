@@ -14,6 +14,7 @@ from django_prose_editor.widgets import importmap as editor_importmap
 from blog import media
 from blog.models import READING_WORDS_PER_MINUTE, Article, Image, Source
 from blog.search import MAX_QUERY_LENGTH
+from blog.wordpress.importer import read_author_map
 
 # What the body editor offers (django-prose-editor, a ProseMirror editor). Its output is
 # sanitized by Article.save with blog.sanitize's allow-list like any other HTML; this list
@@ -186,3 +187,31 @@ class AgencyUpdateForm(forms.Form):
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fields"].choices = choices
+
+
+class WordPressImportForm(forms.Form):
+    """A WordPress export to import (and how), checked by a dry run before anything is saved."""
+
+    export = forms.FileField(
+        label="WordPress export",
+        help_text="The .xml file from WordPress's Tools → Export → All content.",
+    )
+    author_map = forms.FileField(
+        label="Author map",
+        required=False,
+        help_text="Optional CSV: rows of wordpress_login,username-or-email giving posts to "
+        "accounts that exist here. Others become staff accounts without a password.",
+    )
+    pingbacks = forms.BooleanField(
+        label="Import pingbacks and trackbacks", required=False, initial=False
+    )
+
+    def clean_author_map(self):
+        upload = self.cleaned_data["author_map"]
+        if not upload:
+            return {}
+        try:
+            lines = upload.read().decode("utf-8-sig").splitlines()
+        except UnicodeDecodeError:
+            raise forms.ValidationError("The author map is not a UTF-8 CSV file.") from None
+        return read_author_map(lines)

@@ -133,6 +133,10 @@ class SourceFeed(models.Model):
 class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+    # The hierarchy a WordPress import brings along (blog/wordpress/); pages stay flat.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -439,3 +443,35 @@ class Image(models.Model):
 
     def __str__(self):
         return self.alt or self.caption or PurePosixPath(self.file.name).name
+
+
+class ImportedItem(models.Model):
+    """What an import made of another system's object (a WordPress post, term, author or
+    comment; a Disqus post): the key that makes importing the same file again change nothing.
+    `fingerprint` is a hash of the object as last imported: a newer export with a different
+    one updates the object, unless it was edited here since."""
+
+    class Kind(models.TextChoices):
+        AUTHOR = "author"
+        CATEGORY = "category"
+        TAG = "tag"
+        POST = "post"
+        COMMENT = "comment"
+
+    # "wordpress:<the site's address>" or "disqus:<forum>": two sites' IDs never collide.
+    origin = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=Kind)
+    external_id = models.CharField(max_length=100)
+    object_id = models.PositiveBigIntegerField()
+    fingerprint = models.CharField(max_length=64, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["origin", "kind", "external_id"], name="unique_imported_item"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.origin} {self.kind} {self.external_id} → {self.object_id}"

@@ -24,6 +24,9 @@ def article_moved_record(*, article: Article, old_path: str) -> None:
         redirect_add(old_path=old_path, new_path=article.get_absolute_url())
 
 
+WORDPRESS_QUERY_KEYS = ("p", "page_id", "cat")
+
+
 class RedirectFallbackMiddleware:
     """Answer a 404 with the 301 of the Redirect table, when it has one for the path."""
 
@@ -31,6 +34,15 @@ class RedirectFallbackMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # WordPress's plain permalinks (/?p=123, /?cat=4) are the front page's address with
+        # a query: answered before the front page would be.
+        if request.path == "/" and request.method in ("GET", "HEAD"):
+            for key in WORDPRESS_QUERY_KEYS:
+                value = request.GET.get(key, "")
+                if value.isdigit():
+                    redirect = Redirect.objects.filter(old_path=f"/?{key}={value}").first()
+                    if redirect is not None:
+                        return HttpResponsePermanentRedirect(redirect.new_path)
         response = self.get_response(request)
         # A path the table cannot hold (a NUL from a mangled link) has no redirect.
         if response.status_code != 404 or not storable(request.path):

@@ -471,6 +471,11 @@ for _entry in FETCH_ALLOWED_PRIVATE_HOSTS:
                 f"FETCH_ALLOWED_PRIVATE_HOSTS: {_entry!r} is not a network (e.g. 10.0.0.0/8)"
             ) from None
 
+# --- Moving from WordPress (blog/wordpress/, README "Moving from WordPress") ---------------
+# Where the admin keeps an uploaded export between its dry run and the import (empty: a
+# folder in the system's temporary directory). Several web servers need a shared folder.
+WORDPRESS_IMPORT_DIR = envstr("WORDPRESS_IMPORT_DIR", "")
+
 # --- Spam defence, moderation and privacy (comments.moderation, comments.privacy) ---------
 
 # A form sent sooner than this after the page was rendered is a bot's: it is refused.

@@ -145,9 +145,16 @@ def comment_threads_repair() -> int:
     links (replies under their parent, siblings oldest first), as xtd would have stored them
     one post at a time. Returns how many comments were corrected. Rows are locked while it
     runs: replies posted meanwhile wait for it."""
+    return threads_repair()
+
+
+def threads_repair(**filters) -> int:
+    """`comment_threads_repair` for the comments matching `filters` only (e.g. one article's:
+    `content_type=…, object_pk=…`), as an importer that wrote rows directly needs."""
     fields = ["thread_id", "parent_id", "level", "order", "nested_count"]
     with transaction.atomic():
-        rows = list(XtdComment.norel_objects.select_for_update().only("pk", *fields).order_by("pk"))
+        rows = XtdComment.norel_objects.select_for_update().filter(**filters)
+        rows = list(rows.only("pk", *fields).order_by("pk"))
         threads = defaultdict(list)
         for row in rows:
             threads[row.thread_id].append(row)

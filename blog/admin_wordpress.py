@@ -1,0 +1,124 @@
+"""The admin's "Import from WordPress" (superusers): upload an export, read the dry run's
+summary, then import it; and "Export to WordPress", a download. The upload is staged (blog/wordpress/staging.py) between the two
+steps; the options travel signed, so the confirmation imports what the summary showed."""
+
+import tempfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.text import slugify
+
+from blog.forms import WordPressImportForm
+from blog.wordpress import WXRError, wordpress_import
+from blog.wordpress.export import wordpress_export
+from blog.wordpress.staging import export_stage, export_staged, export_unstage
+
+SIGNING_SALT = "blog.wordpress-import"
+CONFIRM_MAX_AGE = 3600
+
+
+class WordPressImportAdminMixin:
+    def get_urls(self):
+        return [
+            path(
+                "import-wordpress/",
+                self.admin_site.admin_view(self.wordpress_import_view),
+                name="blog_article_wordpress_import",
+            ),
+            path(
+                "export-wordpress/",
+                self.admin_site.admin_view(self.wordpress_export_view),
+                name="blog_article_wordpress_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def wordpress_export_view(self, request):
+        """The whole site as a WordPress export (WXR 1.2), downloaded."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        # Spooled: a large site goes to a temporary file, not into memory. FileResponse
+        # closes it once sent.
+        out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+        wordpress_export(out=out)
+        out.seek(0)
+        name = f"{slugify(settings.SITE_NAME) or 'wirepress'}-{timezone.localdate()}.xml"
+        return FileResponse(out, as_attachment=True, filename=name, content_type="text/xml")
+
+    def wordpress_import_view(self, request):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._wordpress_import_confirm(request)
+        form = WordPressImportForm(
+            request.POST if request.method == "POST" else None,
+            request.FILES if request.method == "POST" else None,
+        )
+        context = {"form": form}
+        if request.method == "POST" and form.is_valid():
+            token = export_stage(form.cleaned_data["export"])
+            options = {
+                "token": token,
+                "name": form.cleaned_data["export"].name,
+                "author_map": form.cleaned_data["author_map"],
+                "pingbacks": form.cleaned_data["pingbacks"],
+            }
+            try:
+                summary = _run(options, dry_run=True, editor=request.user)
+            except WXRError as exc:
+                export_unstage(token)
+                form.add_error("export", f"{exc}. Nothing was imported.")
+            else:
+                context["summary"] = summary
+                context["confirm"] = signing.dumps(options, salt=SIGNING_SALT)
+                context["file_name"] = options["name"]
+        return self._wordpress_page(request, context)
+
+    def _wordpress_import_confirm(self, request):
+        try:
+            options = signing.loads(
+                request.POST["confirm"], salt=SIGNING_SALT, max_age=CONFIRM_MAX_AGE
+            )
+        except signing.BadSignature:
+            options = None
+        if options is None or export_staged(options["token"]) is None:
+            self.message_user(
+                request, "That upload is no longer here: upload the export again.", messages.ERROR
+            )
+            return redirect("admin:blog_article_wordpress_import")
+        try:
+            summary = _run(options, dry_run=False, editor=request.user)
+        except WXRError as exc:  # the file changed under us; nothing was saved
+            self.message_user(request, f"{exc}. Nothing was imported.", messages.ERROR)
+            return redirect("admin:blog_article_wordpress_import")
+        finally:
+            export_unstage(options["token"])
+        return self._wordpress_page(
+            request, {"summary": summary, "file_name": options["name"], "done": True}
+        )
+
+    def _wordpress_page(self, request, context):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import from WordPress",
+            "opts": self.opts,
+            **context,
+        }
+        return TemplateResponse(request, "admin/blog/article/wordpress_import.html", context)
+
+
+def _run(options, *, dry_run, editor):
+    return wordpress_import(
+        source=str(export_staged(options["token"])),
+        dry_run=dry_run,
+        author_map=options["author_map"],
+        pingbacks=options["pingbacks"],
+        editor=editor,
+    )
