@@ -98,7 +98,7 @@ def backup_create(
             with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
                 files[database_file.name] = _add_file(tar, database_file, database_file.name)
                 media_files = 0
-                for path in _media_files(media_root):
+                for path in _media_files(media_root, skip=backup_dir):
                     name = MEDIA_PREFIX + path.relative_to(media_root).as_posix()
                     files[name] = _add_file(tar, path, name)
                     media_files += 1
@@ -269,13 +269,19 @@ def _pg_dump(settings_dict: dict, destination: Path) -> None:
     _run_pg_tool(["pg_dump", "--format=custom", f"--file={destination}"], settings_dict)
 
 
-def _media_files(media_root: Path):
+def _media_files(media_root: Path, skip: Path | None = None):
     """Every file under MEDIA_ROOT (none if it does not exist), in a stable order; names
-    starting with a dot (partial files, editors' swap files) are skipped."""
+    starting with a dot (partial files, editors' swap files) and the folder `skip` (the
+    archives themselves, were BACKUP_DIR inside MEDIA_ROOT) are left out."""
     if not media_root.is_dir():
         return
+    skip = skip.resolve() if skip else None
     for folder, dirs, names in os.walk(media_root):
-        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        dirs[:] = sorted(
+            name
+            for name in dirs
+            if not name.startswith(".") and (Path(folder) / name).resolve() != skip
+        )
         for name in sorted(names):
             path = Path(folder) / name
             if not name.startswith(".") and path.is_file() and not path.is_symlink():

@@ -343,6 +343,13 @@ def test_a_backup_taken_while_readers_post_restores_identically_in_a_fresh_clone
     assert manifest["database"]["vendor"] == site.vendor
     assert "0007_" in " ".join(manifest["migrations"]["comments"])
 
+    # Over the site itself, which went on changing: only with --force, and then it is the
+    # snapshot again (the comments posted after the backup are gone).
+    over_site = manage("restore", archive, "--force", database=site, media_root=settings.MEDIA_ROOT)
+    assert over_site.returncode == 0, over_site.stderr
+    assert comments_in(site) == in_clone
+    assert dump_hash(site, snapshot)[1] == archive_hash
+
 
 @pytest.fixture
 def archive(transactional_db, article, tmp_path, settings):
