@@ -13,6 +13,7 @@ member. A restore checks all of it before it touches the database.
 """
 
 import datetime
+import gzip
 import hashlib
 import io
 import json
@@ -79,7 +80,10 @@ def backup_create(
         raise BackupError(f"backups support SQLite and PostgreSQL, not {vendor}")
     if keep is not None and keep < 1:
         raise BackupError(f"--keep must be at least 1, not {keep}")
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        backup_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"BACKUP_DIR {backup_dir} cannot be made: {_first_line(exc)}") from None
     created = datetime.datetime.now(datetime.UTC)
     archive = backup_dir / f"{ARCHIVE_PREFIX}{created:%Y%m%d-%H%M%S-%f}{ARCHIVE_SUFFIX}"
     # Written under a hidden name and renamed when complete: an interrupted backup never
@@ -112,6 +116,10 @@ def backup_create(
                 }
                 _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=1).encode())
             os.replace(partial, archive)
+        except OSError as exc:
+            raise BackupError(
+                f"cannot write the archive in {backup_dir}: {_first_line(exc)}"
+            ) from None
         finally:
             partial.unlink(missing_ok=True)
     pruned = backup_prune(backup_dir=backup_dir, keep=keep) if keep else ()
@@ -199,6 +207,8 @@ def _sqlite_copy(connection, destination: Path) -> None:
         connection.connection.backup(copy)
         # One self-contained file in the archive (the site's database runs in WAL mode).
         copy.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite could not copy the database: {exc}") from None
     finally:
         copy.close()
 
@@ -321,6 +331,11 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 # --- Checking and restoring ------------------------------------------------------------
 
 
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _safe_member_name(name: str) -> bool:
     path = PurePosixPath(name)
     return (
@@ -351,11 +366,12 @@ def _extract_checked(archive: Path, staging: Path) -> dict:
                         digest.update(chunk)
                         out.write(chunk)
                 hashes[member.name] = {"bytes": target.stat().st_size, "sha256": digest.hexdigest()}
-    except (tarfile.TarError, EOFError, zlib.error, OSError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise BackupError(
-            f"{archive.name} cannot be read (damaged or truncated): {reason}"
+            f"{archive.name} cannot be read (damaged or truncated): {_first_line(exc)}"
         ) from None
+    except OSError as exc:
+        raise BackupError(f"{archive.name} cannot be unpacked: {_first_line(exc)}") from None
     if MANIFEST not in hashes:
         raise BackupError(f"{archive.name} is damaged or incomplete: it has no manifest")
     try:
