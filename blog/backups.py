@@ -99,6 +99,8 @@ def backup_create(
             _pg_dump(connection.settings_dict, database_file)
         files = {}
         try:
+            # Readable by its owner only: it holds email addresses and password hashes.
+            partial.touch(mode=0o600)
             with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
                 files[database_file.name] = _add_file(tar, database_file, database_file.name)
                 media_files = 0

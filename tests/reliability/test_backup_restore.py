@@ -286,6 +286,7 @@ def test_a_backup_taken_while_readers_post_restores_identically_in_a_fresh_clone
     assert backup.returncode == 0, backup.stderr
     (archive,) = (tmp_path / "backups").glob("wirepress-*.tar.gz")
     assert f"to {archive} (" in backup.stdout
+    assert archive.stat().st_mode & 0o077 == 0  # email addresses, password hashes
 
     restored = manage("restore", archive, database=clone, media_root=tmp_path / "clone-media")
     assert restored.returncode == 0, restored.stderr
