@@ -122,9 +122,9 @@ def pg_url(name: str) -> str:
     return f"postgres://{settings['USER']}{password}@{settings['HOST'] or 'localhost'}{port}/{name}"
 
 
-def pg_admin(sql: str) -> None:
+def pg_admin(sql: str, params=None) -> None:
     with psycopg.connect(**pg_params("postgres"), autocommit=True) as admin:
-        admin.execute(sql)
+        admin.execute(sql, params)
 
 
 @pytest.fixture
@@ -149,8 +149,14 @@ def site_and_clone(tmp_path):
         created.extend([site, clone])
         for name in created:
             pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        # A template must have no other sessions: ours reconnects when next needed.
+        # A template must have no other sessions: ours reconnects when next needed, and one
+        # an earlier test's thread left open (this worker's own database) is ended.
         connection.close()
+        pg_admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            [test_name],
+        )
         pg_admin(f'CREATE DATABASE "{site}" TEMPLATE "{test_name}"')
         pg_admin(f'CREATE DATABASE "{clone}"')
         return tuple(Database("postgresql", pg_url(name), name=name) for name in (site, clone))
