@@ -115,6 +115,17 @@ nginx:
 	  fi; \
 	fi
 
+## backup: one archive of the database and media files in BACKUP_DIR (./backups), taken
+## while the site runs; KEEP=48 then deletes older archives beyond the newest 48 (README "Backups")
+.PHONY: backup restore
+backup: $(VENV)/.runtime
+	$(BIN)/python manage.py backup $(if $(KEEP),--keep $(KEEP))
+
+## restore: FILE=backups/wirepress-….tar.gz into an empty database and MEDIA_ROOT (FORCE=1 overwrites)
+restore: $(VENV)/.runtime
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/wirepress-YYYYMMDD-HHMMSS-ffffff.tar.gz [FORCE=1]" >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)" $(if $(FORCE),--force)
+
 ## lint: ruff, as CI runs it
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

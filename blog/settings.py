@@ -338,6 +338,8 @@ STATIC_ROOT = Path(envstr("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(BASE_DIR / "media")))
+# `manage.py backup` writes its archives here (README "Backups").
+BACKUP_DIR = Path(envstr("BACKUP_DIR", str(BASE_DIR / "backups")))
 # Serve uploads from Django itself (fine for a small site; a proxy does it better).
 SERVE_MEDIA = envbool("SERVE_MEDIA", True)
 STORAGES = {
