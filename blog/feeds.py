@@ -16,7 +16,12 @@ from django.utils.html import linebreaks
 from blog.media import OG_IMAGE_WIDTH, rendition_url
 from blog.models import Article, Category, Source
 from blog.sanitize import sanitize_article_html
-from comments.discussion.selectors import comment_url, public_comments, site_comments, with_articles
+from comments.discussion.selectors import (
+    comment_link,
+    public_comments,
+    site_comments,
+    with_articles,
+)
 
 
 class ArticlesFeed(Feed):
@@ -135,7 +140,7 @@ class CommentsFeed(Feed):
         return f"Comment on {comment.article.title} by {comment.user_name or 'Anonymous'}"
 
     def item_link(self, comment):
-        return comment_url(comment)
+        return comment_link(comment)
 
     def item_description(self, comment):
         # Comments are plain text: escaped, with their paragraphs kept.

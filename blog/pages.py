@@ -24,6 +24,8 @@ def article_page_context(request, article: Article, *, form=None) -> dict:
     what the reader typed (and what went wrong); without it the reader gets a fresh one."""
     return {
         "article": article,
+        # Every comment page's canonical address is the article's own.
+        "article_address": request.build_absolute_uri(article.get_absolute_url()),
         "likes": article_likes_summary(article=article, user=request.user),
         "related_articles": related_articles(article=article),
         **article_discussion(request, article, form=form),

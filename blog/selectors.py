@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from blog.models import Article, ArticleLike, Category
 from comments.discussion.selectors import (
-    comment_url,
+    comment_link,
     public_article_comments,
     site_comments,
     with_articles,
@@ -135,7 +135,7 @@ def _sidebar_widgets() -> dict:
             {
                 "author": comment.user_name or "Anonymous",
                 "article_title": comment.article.title,
-                "url": comment_url(comment),
+                "url": comment_link(comment),
                 "submitted": comment.submit_date,
             }
             for comment in recent

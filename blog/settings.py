@@ -447,6 +447,16 @@ COMMENTS_XTD_MAX_THREAD_LEVEL = envint("COMMENTS_MAX_THREAD_LEVEL", 4)
 # Guests' comments are not held behind xtd's emailed confirmation link (a signed pickle).
 COMMENTS_XTD_CONFIRM_EMAIL = False
 COMMENTS_MAX_LENGTH = envint("COMMENTS_MAX_LENGTH", 10_000)
+# Comment pages, as WordPress's "Break comments into pages": this many top-level comments
+# (with their replies) per page, 0 = one page for all (WordPress's default). Pages are
+# `?cpage=N` on the article's address; COMMENTS_PAGE_ORDER says which page the bare address
+# shows ("newest" threads first, as WordPress's default_comments_page, or "oldest").
+COMMENTS_PAGE_SIZE = envint("COMMENTS_PAGE_SIZE", 0, minimum=0)
+COMMENTS_PAGE_ORDER = os.environ.get("COMMENTS_PAGE_ORDER", "").strip().lower() or "newest"
+if COMMENTS_PAGE_ORDER not in ("newest", "oldest"):
+    raise ImproperlyConfigured(
+        f"COMMENTS_PAGE_ORDER must be newest or oldest, not {os.environ['COMMENTS_PAGE_ORDER']!r}"
+    )
 # How long a rendered comment form stays valid (django-comments' security timestamp).
 COMMENTS_TIMEOUT = envint("COMMENTS_TIMEOUT", 2 * 3600)
 

@@ -3,9 +3,11 @@ reader's form (a remembered guest's details, a draft kept across a login, a repl
 whether they follow the discussion. `blog.pages.article_page_context` puts it on the page."""
 
 from django.core import signing
+from django.http import Http404
 from django.template.loader import render_to_string
 
 from comments.discussion.forms import CommentForm
+from comments.discussion.paging import requested_page
 from comments.discussion.selectors import (
     discussion_for,
     discussion_subscription,
@@ -65,7 +67,8 @@ def comment_form_for(request, article) -> CommentForm:
 
 def article_discussion(request, article, *, form=None) -> dict:
     """Template context for the discussion under `article`: the tree (the same for every
-    reader but for their likes and their own held comments) and the reader's form."""
+    reader but for their likes and their own held comments) on the comment page the address
+    asks for (`?cpage=N`, a 404 when there is no such page), and the reader's form."""
     if form is not None:
         # A form sent back (with errors, or expired) keeps the comment it replied to.
         replying_to = public_comment(article, form["reply_to"].value())
@@ -76,10 +79,14 @@ def article_discussion(request, article, *, form=None) -> dict:
         replying_to = public_comment(article, parent_id)
         if replying_to:
             form.initial["reply_to"] = replying_to.pk
+    page = requested_page(request.GET.get("cpage"))
+    discussion = discussion_for(
+        article, user=request.user, own_comment_ids=own_comment_ids(request), page=page
+    )
+    if page > discussion.page.count:
+        raise Http404("No such comment page.")
     return {
-        "discussion": discussion_for(
-            article, user=request.user, own_comment_ids=own_comment_ids(request)
-        ),
+        "discussion": discussion,
         "comment_form": form,
         "replying_to": replying_to,
         "comments_open": article.is_public,

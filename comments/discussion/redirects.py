@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from django_comments_xtd.models import XtdComment
 
 from blog.models import Article
+from comments.discussion.selectors import comment_url
 
 
 @require_GET
@@ -23,7 +24,7 @@ def comment_target(request, content_type_id: int, object_id: str):
         raise Http404("No such page.") from None
     if not object_id.isdigit():
         raise Http404("No such page.")
-    anchor = ""
+    comment = None
     if model is XtdComment:
         comment = XtdComment.objects.filter(
             pk=object_id,
@@ -33,10 +34,14 @@ def comment_target(request, content_type_id: int, object_id: str):
         ).first()
         if comment is None:
             raise Http404("No such comment.")
-        object_id, anchor = comment.object_pk, f"#comment-{comment.pk}"
     elif model is not Article:
         raise Http404("No such page.")
-    article = Article.objects.published().filter(pk=object_id).first()
+    article = (
+        Article.objects.published().filter(pk=comment.object_pk if comment else object_id).first()
+    )
     if article is None:
         raise Http404("No such article.")
-    return redirect(article.get_absolute_url() + anchor)
+    # A comment's address is on the comment page holding it.
+    return redirect(
+        comment_url(comment, article=article) if comment else article.get_absolute_url()
+    )

@@ -16,12 +16,20 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, F, Q, QuerySet
 from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils import timezone
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from blog.models import Article
 from comments.discussion.avatars import avatar_url, avatar_urls
+from comments.discussion.paging import (
+    CommentPage,
+    comment_page,
+    page_address,
+    page_count,
+    page_of_thread,
+)
 from comments.discussion.text import CommentDates, likes_label, render_comment_text
 from comments.models import CommentModeration, Subscription
 
@@ -95,11 +103,36 @@ def with_articles(comments) -> list[XtdComment]:
     return [comment for comment in comments if comment.article is not None]
 
 
+def comment_page_number(comment: XtdComment, article: Article) -> int:
+    """The comment page holding `comment` (its thread's page): 1 when paging is off, else
+    one query for the article's public threads."""
+    if not settings.COMMENTS_PAGE_SIZE:
+        return 1
+    thread_ids = list(
+        public_comments(article)
+        .order_by("thread_id")
+        .values_list("thread_id", flat=True)
+        .distinct()
+    )
+    return page_of_thread(comment.thread_id, thread_ids)
+
+
 def comment_url(comment: XtdComment, *, article: Article | None = None) -> str:
-    """Where a comment is read: its article's page, at the comment. `article` defaults to
-    the one `with_articles` set on the comment."""
+    """Where a comment is read: its article's page (the comment page holding it), at the
+    comment. `article` defaults to the one `with_articles` set on the comment."""
     article = article or comment.article
-    return f"{article.get_absolute_url()}#comment-{comment.pk}"
+    address = page_address(article.get_absolute_url(), comment_page_number(comment, article))
+    return f"{address}#comment-{comment.pk}"
+
+
+def comment_link(comment: XtdComment) -> str:
+    """`comment_url` for lists of comments (feeds, the sidebar): with comment paging on, the
+    comment's own redirect address, which finds its page when followed, so that a list costs
+    no query per comment."""
+    if not settings.COMMENTS_PAGE_SIZE:
+        return comment_url(comment)
+    content_type = ContentType.objects.get_for_model(XtdComment)
+    return reverse("comments-url-redirect", args=(content_type.pk, comment.pk))
 
 
 def likeable_comment(comment_id) -> tuple[XtdComment, Article] | None:
@@ -193,11 +226,13 @@ class Discussion:
     nodes: list[CommentNode] = field(default_factory=list)
     count: int = 0  # public comments, as in "N thoughts on ..."
     final_closes: range = range(0)
+    page: CommentPage = field(default_factory=CommentPage)
 
 
-def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
-    """The discussion of `article` as `user` sees it. `own_comment_ids` are comments this
-    browser posted (guests' held comments are shown to their author only)."""
+def discussion_for(article, *, user=None, own_comment_ids=(), page: int = 1) -> Discussion:
+    """The discussion of `article` as `user` sees it: comment page `page` of it (see
+    `comments.discussion.paging`; the count is of every page). `own_comment_ids` are
+    comments this browser posted (guests' held comments are shown to their author only)."""
     own_ids = set(own_comment_ids)
     user_id = user.pk if user is not None and user.is_authenticated else None
     # Removed comments are read too: one with visible replies stays as a placeholder.
@@ -251,10 +286,18 @@ def discussion_for(article, *, user=None, own_comment_ids=()) -> Discussion:
                 needed.add(ancestor.pk)
                 ancestor = ancestor.parent
 
-    discussion = Discussion()
+    # Only the threads of the page asked for are shown (all of them when paging is off).
+    public_threads = sorted({row.thread_id for row in rows if row.is_public and not row.is_removed})
+    discussion = Discussion(
+        page=comment_page(page, page_count(len(public_threads)), article.get_absolute_url())
+    )
     previous_depth = -1
     for node in by_pk.values():
         if node.pk not in needed:
+            continue
+        if page_of_thread(node.comment.thread_id, public_threads) != page:
+            if node.comment.is_public and not node.comment.is_removed:
+                discussion.count += 1
             continue
         if node.depth > previous_depth:
             node.opens_list = previous_depth >= 0
