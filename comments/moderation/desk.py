@@ -29,6 +29,7 @@ from django.utils.text import Truncator
 
 # The services the desk calls, in this one block (comments/ is being split by concern).
 from blog.models import Article
+from comments.discussion.selectors import comment_link, comment_url
 from comments.discussion.services import comment_post
 from comments.discussion.submission import CommentSubmission
 from comments.models import CommentModeration, CommentReport
@@ -150,10 +151,14 @@ class ModerationDeskMixin:
         article = comment_article(comment)
         if article is None:
             return "–"
+        comment.article = article
+        # A list: a public comment's redirect address finds its comment page when followed.
+        public = comment.is_public and not comment.is_removed
         return format_html(
-            '<a href="{}#comment-{}">{}</a>',
-            article.get_absolute_url(),
-            comment.pk,
+            '<a href="{}">{}</a>',
+            comment_link(comment)
+            if public
+            else f"{article.get_absolute_url()}#comment-{comment.pk}",
             Truncator(article.title).chars(70),
         )
 
@@ -235,9 +240,8 @@ class ModerationDeskMixin:
                 comment.parent_id,
             )
         return format_html(
-            '<a href="{}#comment-{}">{}</a> (<a href="{}">edit the article</a>){}',
-            article.get_absolute_url(),
-            comment.pk,
+            '<a href="{}">{}</a> (<a href="{}">edit the article</a>){}',
+            comment_url(comment, article=article),
             article.title,
             reverse("admin:blog_article_change", args=[article.pk]),
             in_reply,
@@ -364,11 +368,9 @@ class ModerationDeskMixin:
                 self.message_user(
                     request,
                     format_html(
-                        'Your reply to {} is published: <a href="{}#comment-{}">see it on the '
-                        "site</a>.",
+                        'Your reply to {} is published: <a href="{}">see it on the site</a>.',
                         parent.user_name,
-                        comment_article(parent).get_absolute_url(),
-                        reply.pk,
+                        comment_url(reply, article=comment_article(parent)),
                     ),
                     messages.SUCCESS,
                 )

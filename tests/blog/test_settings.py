@@ -40,6 +40,8 @@ def run_manage(env, *args):
         ("DATABASE_CONN_MAX_AGE", "forever"),
         ("SITE_URL", "https://news.example.org/news/"),
         ("SITE_DOMAIN", "news.example.org"),
+        ("COMMENTS_PAGE_SIZE", "-5"),
+        ("COMMENTS_PAGE_ORDER", "random"),
     ],
 )
 def test_a_bad_value_names_the_variable(name, value):

@@ -7,8 +7,8 @@ from django.core.cache import cache
 from django.test import Client
 from django_comments_xtd.models import XtdComment
 
-from tests.factories import add_comment, comment_form_data
-from tests.helpers import comment_item, parse, post_url, text_of
+from tests.factories import add_comment, comment_form_data, post_form
+from tests.helpers import comment_item, parse, parts, post_url, text_of
 
 
 def threads(article, count, replies_each=1):
@@ -152,3 +152,26 @@ def test_a_comment_page_costs_the_same_queries_at_any_size(
     with django_assert_num_queries(7):
         response = client.get(f"{url}?cpage=2")
     assert len(top_level_texts(parse(response))) == on_page_two
+
+
+def test_a_notification_email_links_to_the_page_holding_the_comment(
+    client, smtp, article, paged, follower
+):
+    roots = threads(article, 3, replies_each=0)
+    follower("ann@example.org", article)
+    reply = post_form(client, article, name="Boris", comment="Late answer.", reply_to=roots[2].pk)
+    (text, _html) = parts(smtp.messages[0])
+    url = article.get_absolute_url()
+    assert f"http://testserver{url}?cpage=2#comment-{reply.pk}" in text
+
+
+def test_the_moderation_desk_links_a_comment_to_its_page(client, article, paged, editor):
+    roots = threads(article, 3, replies_each=0)
+    client.force_login(editor)
+    address = f"{article.get_absolute_url()}?cpage=2#comment-{roots[2].pk}"
+    change = client.get(f"/admin/comments/comment/{roots[2].pk}/change/")
+    assert f'href="{address}"' in change.content.decode()
+    # The list links through the comment's address, which finds the page when followed.
+    listed = parse(client.get("/admin/comments/comment/"))
+    (link,) = listed.xpath(f'//a[contains(@href, "/{roots[2].pk}/") and contains(@href, "/cr/")]')
+    assert client.get(link.get("href"))["Location"] == address
