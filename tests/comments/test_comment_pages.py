@@ -175,3 +175,30 @@ def test_the_moderation_desk_links_a_comment_to_its_page(client, article, paged,
     listed = parse(client.get("/admin/comments/comment/"))
     (link,) = listed.xpath(f'//a[contains(@href, "/{roots[2].pk}/") and contains(@href, "/cr/")]')
     assert client.get(link.get("href"))["Location"] == address
+
+
+def test_a_reply_posted_with_javascript_gets_the_address_of_its_page(client, article, paged):
+    roots = threads(article, 3, replies_each=0)
+    response = client.post(
+        post_url(article),
+        comment_form_data(article, comment="Scripted answer.", reply_to=roots[2].pk),
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    reply = XtdComment.objects.get(comment="Scripted answer.")
+    # The script puts it in the address bar: a reload shows the page holding the reply.
+    assert response.json()["url"] == f"{article.get_absolute_url()}?cpage=2#comment-{reply.pk}"
+
+
+def test_a_guests_held_thread_is_shown_to_them_without_moving_anyone_elses_page(
+    client, article, paged
+):
+    threads(article, 4, replies_each=0)
+    mine = post_form(client, article, comment="Mine, waiting.")
+    # Held afterwards, as a moderator would (the browser still knows it posted it).
+    XtdComment.objects.filter(pk=mine.pk).update(is_public=False)
+    url = article.get_absolute_url()
+    # Everyone else still has two pages of two threads; the guest sees theirs on the last.
+    assert top_level_texts(parse(Client().get(f"{url}?cpage=2"))) == ["Thread 3", "Thread 4"]
+    assert Client().get(f"{url}?cpage=3").status_code == 404
+    own_page = parse(client.get(f"{url}?cpage=2"))
+    assert top_level_texts(own_page)[-1] == "Mine, waiting."
