@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from comments.discussion.forms import CommentForm
 from comments.discussion.paging import requested_page
 from comments.discussion.selectors import (
+    comment_page_number,
     discussion_for,
     discussion_subscription,
     public_comment,
@@ -79,7 +80,11 @@ def article_discussion(request, article, *, form=None) -> dict:
         replying_to = public_comment(article, parent_id)
         if replying_to:
             form.initial["reply_to"] = replying_to.pk
-    page = requested_page(request.GET.get("cpage"))
+    if form is not None and replying_to is not None:
+        # A refused reply sent without JavaScript comes back on the page of its parent.
+        page = comment_page_number(replying_to, article)
+    else:
+        page = requested_page(request.GET.get("cpage"))
     discussion = discussion_for(
         article, user=request.user, own_comment_ids=own_comment_ids(request), page=page
     )

@@ -202,3 +202,16 @@ def test_a_guests_held_thread_is_shown_to_them_without_moving_anyone_elses_page(
     assert Client().get(f"{url}?cpage=3").status_code == 404
     own_page = parse(client.get(f"{url}?cpage=2"))
     assert top_level_texts(own_page)[-1] == "Mine, waiting."
+
+
+def test_a_refused_reply_without_javascript_comes_back_on_its_parents_page(client, article, paged):
+    roots = threads(article, 3, replies_each=0)
+    response = client.post(
+        post_url(article), comment_form_data(article, comment="", reply_to=roots[2].pk)
+    )
+    assert response.status_code == 400
+    page = parse(response)
+    assert top_level_texts(page) == ["Thread 3"]
+    assert page.xpath('//form[@id="commentform"]//input[@name="reply_to"]/@value') == [
+        str(roots[2].pk)
+    ]
