@@ -140,16 +140,19 @@ def test_a_reply_posted_on_page_two_without_javascript_returns_there(client, art
 
 
 @pytest.mark.parametrize(("count", "on_page_two"), [(3, 1), (100, 2)])
+# As the unpaged page (tests/comments/test_discussion_page.py): the page is cut in Python.
+@pytest.mark.parametrize(("who", "queries"), [("anonymous", 7), ("signed-in", 11)])
 def test_a_comment_page_costs_the_same_queries_at_any_size(
-    article, paged, count, on_page_two, django_assert_num_queries
+    article, paged, reader, count, on_page_two, who, queries, django_assert_num_queries
 ):
     paged.PAGE_CACHE_SECONDS = 0
     threads(article, count)
     client = Client()
+    if who == "signed-in":
+        client.force_login(reader)
     url = article.get_absolute_url()
     client.get(url)  # warms the ContentType cache
-    # as the unpaged page (tests/comments/test_discussion_page.py): the page is cut in Python
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(queries):
         response = client.get(f"{url}?cpage=2")
     assert len(top_level_texts(parse(response))) == on_page_two
 
