@@ -30,7 +30,8 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import BaseDatabaseCache
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
@@ -111,7 +112,14 @@ def page_generation_bump(*keys: str) -> None:
     def bump():
         cache.set_many({key: time.time_ns() for key in keys}, timeout=None)
 
-    bump()
+    # A cache in the database is written only after the commit: written inside the
+    # writer's transaction, the generation rows (one shared by every comment) would be
+    # locked until its end, and concurrent comments and likes, which also lock the
+    # article, deadlock on PostgreSQL. Other caches are bumped at once as well, so that a
+    # page rendered meanwhile is not kept.
+    in_database = isinstance(caches["default"], BaseDatabaseCache)
+    if not (in_database and transaction.get_connection().in_atomic_block):
+        bump()
     transaction.on_commit(bump)
 
 

@@ -336,3 +336,34 @@ def test_two_readers_behind_one_cached_page_each_see_their_own_likes(
         return item.xpath('.//button[@class="comment-like-button"]')[0].get("aria-pressed")
 
     assert (pressed(guest_item), pressed(reader_item)) == ("false", "true")
+
+
+def test_with_the_database_cache_a_comment_bumps_the_page_only_after_its_commit(
+    article, page_cache, settings, django_capture_on_commit_callbacks
+):
+    """Written inside the comment's transaction, the shared generation rows deadlocked
+    concurrent comments and likes on PostgreSQL (the readers got 503s)."""
+    from django.core.management import call_command
+
+    settings.CACHES = {
+        "default": {"BACKEND": "blog.cache.ResilientDatabaseCache", "LOCATION": "page_test"}
+    }
+    call_command("createcachetable", verbosity=0)
+    assert "Not yet." not in cached_page(article)
+    before = cache_table_rows()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        add_comment(article, "Not yet.")
+    assert cache_table_rows() == before
+
+    for callback in callbacks:
+        callback()
+    assert "Not yet." in cached_page(article)
+
+
+def cache_table_rows() -> list[tuple]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key, value, expires FROM page_test ORDER BY cache_key")
+        return cursor.fetchall()
