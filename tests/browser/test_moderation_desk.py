@@ -3,9 +3,11 @@
 import pytest
 from django.conf import settings
 from django.test import Client
+from django_comments_xtd.models import XtdComment
 from playwright.sync_api import expect
 
 from comments.models import CommentModeration
+from comments.moderation.desk import comment_status
 from tests.factories import post
 
 pytestmark = pytest.mark.browser
@@ -63,5 +65,14 @@ def test_r_opens_the_reply_and_the_reply_shows_with_a_staff_badge(desk, live_ser
 
     desk.goto(live_server.url + article.get_absolute_url())
     reply = desk.locator(".comment-body", has_text="Yes, taken this morning.")
+    expect(reply, f"the reply on the article page: {_discussion(article)}").to_be_visible()
     assert reply.locator(".comment-author").inner_text() == "editor"
     assert reply.locator(".comment-badge").inner_text() == "staff"
+
+
+def _discussion(article) -> list:
+    """What the database holds of the article's discussion, for a failure's message."""
+    return [
+        (c.pk, c.parent_id, c.user_name, c.is_public, c.is_removed, comment_status(c))
+        for c in XtdComment.objects.filter(object_pk=str(article.pk))
+    ]
