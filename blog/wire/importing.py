@@ -13,7 +13,7 @@ import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
@@ -198,7 +198,20 @@ def item_import(
     if article is None:
         if dry_run:
             return ItemReport("new", item.title, notes)
-        article = _article_create(source=source, item=item, may_publish=may_publish)
+        try:
+            article = _article_create(source=source, item=item, may_publish=may_publish)
+        except IntegrityError:
+            # Another run (a second node, an editor's "Import now") saved this item, or a
+            # story with the same slug, between our look-up and our insert; its transaction
+            # (a savepoint inside an outer one) is rolled back.
+            article = _article_for_item(source, item)
+            if article is None:  # the slug was taken: a fresh one, once
+                article = _article_create(source=source, item=item, may_publish=may_publish)
+            else:
+                matched.add(article.pk)
+                return ItemReport(
+                    "unchanged", item.title, "imported by another run at the same time", article.pk
+                )
         matched.add(article.pk)
         return ItemReport("new", item.title, "; ".join(item.notes), article.pk)
     matched.add(article.pk)

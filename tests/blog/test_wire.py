@@ -512,6 +512,48 @@ def test_due_only_imports_feeds_whose_interval_has_elapsed(serve, add_feed, make
     assert unian_feed.next_check_at - unian_feed.last_checked_at == datetime.timedelta(minutes=15)
 
 
+def test_an_item_another_run_saves_meanwhile_is_counted_as_already_imported(
+    serve, add_feed, monkeypatch
+):
+    """Two imports of one feed at once (an editor's "Import now" while the scheduled run
+    runs): the other run saves an item between this run's look-up and its insert."""
+    add_feed(serve("/feed.rss", changing_feed({"guid": "a", "title": "Raced", "text": "v1"})))
+    look_up = wire.importing._article_for_item
+
+    def other_run_saves_it_meanwhile(source, item):
+        found = look_up(source, item)
+        if found is None:
+            wire.importing._article_create(source=source, item=item, may_publish=False)
+        return found
+
+    monkeypatch.setattr(wire.importing, "_article_for_item", other_run_saves_it_meanwhile)
+    report = wire.wire_import().feeds[0]
+
+    assert outcomes(report) == [("Raced", "unchanged")]
+    assert report.items[0].reason == "imported by another run at the same time"
+    assert report.items[0].article_id == Article.objects.get(wire_guid="a").pk
+    assert report.describe() == "1 unchanged"
+
+
+def test_a_story_taking_the_slug_meanwhile_gets_the_item_another_slug(
+    serve, add_feed, monkeypatch, unian
+):
+    add_feed(serve("/feed.rss", changing_feed({"guid": "a", "title": "Raced", "text": "v1"})))
+    choose_slug = wire.importing._unique_slug
+
+    def another_story_takes_it_meanwhile(title, key):
+        slug = choose_slug(title, key)
+        if not Article.objects.filter(wire_guid="b").exists():
+            Article.objects.create(title="Raced", slug=slug, source=unian, wire_guid="b")
+        return slug
+
+    monkeypatch.setattr(wire.importing, "_unique_slug", another_story_takes_it_meanwhile)
+    report = wire.wire_import().feeds[0]
+
+    assert outcomes(report) == [("Raced", "new")]
+    assert Article.objects.get(wire_guid="a").slug.startswith("raced-")
+
+
 def test_inactive_feeds_are_not_imported(serve, add_feed):
     add_feed(serve("/unian.rss", "unian_rss.xml"), is_active=False)
     assert wire.wire_import().feeds == []
