@@ -525,7 +525,7 @@ COMMENTS_LEARNED_SPAM_THRESHOLD = envfloat(
     "COMMENTS_LEARNED_SPAM_THRESHOLD", 0.95, minimum=0.5, maximum=1.0
 )
 COMMENTS_LEARNED_HOLD_THRESHOLD = envfloat(
-    "COMMENTS_LEARNED_HOLD_THRESHOLD", 0.8, minimum=0.5, maximum=1.0
+    "COMMENTS_LEARNED_HOLD_THRESHOLD", 0.6, minimum=0.5, maximum=1.0
 )
 # Below the ham threshold the trained filter clears a short promotion written in another
 # script than the article's, which the off-topic rule cannot judge (README, "Learned filter").
