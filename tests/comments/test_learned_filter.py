@@ -219,9 +219,7 @@ def test_a_trained_filter_clears_a_short_link_in_another_script_than_the_article
     assert comment.moderation.reasons == []
 
 
-def test_a_short_link_in_another_script_that_the_filter_does_not_know_stays_held(
-    article, trained
-):
+def test_a_short_link_in_another_script_that_the_filter_does_not_know_stays_held(article, trained):
     comment = post(article, text="Отличная статья, заходите на www.kupi-divan.ru")
     assert comment.moderation.status == "held"
     assert [r["check"] for r in comment.moderation.reasons] == ["off_topic_promotion"]
