@@ -17,14 +17,22 @@ is the one taught. Counted: spam kept from readers (not on the page, whatever th
 refused, held or spam), legitimate comments published (on the page), held, marked spam, and
 refused by the form.
 
+Then the same on each corpus of bench/corpora/ (same JSON format), which this project did
+not write and the seed model was not built from: there the site starts as a new one does,
+with the shipped seed model (comments/moderation/seed_model.json), untrained and trained.
+
     python -m bench spam_protocol
 """
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
-from bench.spam import corpus_article, halves, load_corpus
+from bench.spam import CORPUS, corpus_article, halves
+
+CORPORA = Path(__file__).with_name("corpora")
 
 CHANGELIST = "/admin/comments/comment/"
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
@@ -114,14 +122,21 @@ def count(sent: list[Sent], shown: set[int]) -> Counter:
     return counts
 
 
-def measure(taught: list[dict], held_out: list[dict], *, trained: bool, slug: str) -> Counter:
-    """One run in a transaction rolled back afterwards: each starts from an empty site."""
+def measure(
+    taught: list[dict], held_out: list[dict], *, trained: bool, slug: str, seed: bool = False
+) -> Counter:
+    """One run in a transaction rolled back afterwards: each starts from an empty site (with
+    the shipped seed model when `seed`)."""
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.db import transaction
 
+    from comments.moderation.learned import SEED_MODEL, learned_import
+
     cache.clear()  # the rate limits: each run is a new day
     with transaction.atomic():
+        if seed:
+            learned_import(json.loads(SEED_MODEL.read_text(encoding="utf-8")))
         article = corpus_article(slug=slug)
         if trained:
             editor = get_user_model().objects.create_superuser(
@@ -132,6 +147,35 @@ def measure(taught: list[dict], held_out: list[dict], *, trained: bool, slug: st
         counts = count(sent, what_readers_see(article))
         transaction.set_rollback(True)
     return counts
+
+
+def load(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["comments"]
+
+
+def print_protocol(path: Path, *, seed: bool) -> None:
+    from django.conf import settings
+
+    even, odd = halves(load(path))
+    where = path.relative_to(settings.BASE_DIR) if path.is_relative_to(settings.BASE_DIR) else path
+    filter_start = "the shipped seed model" if seed else "an empty filter (no seed)"
+    print(f"{where}: {len(even) + len(odd)} entries, the site starting with {filter_start}")
+    header = ("second half", "filter", "spam kept", "ham published", "held", "spam", "refused")
+    print(
+        f"{header[0]:<13}{header[1]:<11}{header[2]:>14}{header[3]:>17}"
+        + "".join(f"{h:>9}" for h in header[4:])
+    )
+    for name, (taught, held_out) in (("odd", (even, odd)), ("even", (odd, even))):
+        for trained in (False, True):
+            slug = f"protocol-{path.stem}-{name}-{trained}".replace("_", "-")
+            c = measure(taught, held_out, trained=trained, slug=slug, seed=seed)
+            kept = f"{c['spam_kept']}/{c['spam']} = {c['spam_kept'] / c['spam']:.0%}"
+            published = f"{c['ham_published']}/{c['ham']} = {c['ham_published'] / c['ham']:.0%}"
+            print(
+                f"{name:<13}{'trained' if trained else 'untrained':<11}{kept:>14}"
+                f"{published:>17}{c['ham_held']:>9}{c['ham_spam']:>9}{c['ham_refused']:>9}"
+            )
+    print()
 
 
 def run() -> None:
@@ -146,22 +190,11 @@ def run() -> None:
     warnings.filterwarnings("ignore", message="No directory at")
 
     assert learned_stats()["spam_comments"] == 0, "the protocol starts from an empty filter"
-    even, odd = halves(load_corpus())
-    print("Issue #17's protocol on bench/spam_corpus.json: half posted through the form and")
-    print("labelled by an editor in the admin, then the other half posted (no Akismet)")
-    header = ("second half", "filter", "spam kept", "ham published", "held", "spam", "refused")
-    print(
-        f"{header[0]:<13}{header[1]:<11}{header[2]:>12}{header[3]:>15}"
-        + "".join(f"{h:>9}" for h in header[4:])
-    )
+    print("Issue #17's protocol: half posted through the form and labelled by an editor in the")
+    print("admin, then the other half posted (no Akismet)")
+    print()
     with override_settings(AKISMET_API_KEY=""):
-        for name, (taught, held_out) in (("odd", (even, odd)), ("even", (odd, even))):
-            for trained in (False, True):
-                c = measure(taught, held_out, trained=trained, slug=f"protocol-{name}-{trained}")
-                kept = f"{c['spam_kept']}/{c['spam']} = {c['spam_kept'] / c['spam']:.0%}"
-                published = f"{c['ham_published']}/{c['ham']} = {c['ham_published'] / c['ham']:.0%}"
-                print(
-                    f"{name:<13}{'trained' if trained else 'untrained':<11}{kept:>12}"
-                    f"{published:>15}{c['ham_held']:>9}{c['ham_spam']:>9}{c['ham_refused']:>9}"
-                )
+        print_protocol(CORPUS, seed=False)
+        for path in sorted(CORPORA.glob("*.json")):
+            print_protocol(path, seed=True)
     print("targets (trained): spam kept ≥ 90%, ham published ≥ 95%, none refused")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
 from comments.discussion.selectors import PUBLIC
-from comments.models import BlockedCommenter, BlocklistEntry
+from comments.models import BlockedCommenter, BlocklistEntry, CommentModeration
 from comments.moderation.reasons import Reason, Verdict
 
 URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"']+")
@@ -214,10 +214,29 @@ def article_topic_keys(article) -> set[str]:
     return _topic_keys(f"{article.title}\n{article.standfirst}\n{TAG_RE.sub(' ', article.body)}")
 
 
+# Ends the off-topic reason of a comment written in none of the article's scripts.
+CROSS_SCRIPT = " (written in a script the article does not use)"
+
+
+def _scripts(words) -> set[str]:
+    """The scripts the letters of `words` are written in ("LATIN", "CYRILLIC", "CJK", …)."""
+    scripts = set()
+    for word in words:
+        for letter in word:
+            if letter.isalpha():
+                scripts.add(unicodedata.name(letter, "? ?").split()[0])
+    return scripts
+
+
 def check_off_topic_promotion(*, text: str, url: str, article) -> Reason | None:
     """Held: a short comment (fewer than COMMENTS_SHORT_PROMOTION_LENGTH characters besides
     its links) that promotes a site — a website given, a link or a bare domain in the text —
-    and shares no word with the article: "Great post, thanks! cheap-bags.shop"."""
+    and shares no word with the article: "Great post, thanks! cheap-bags.shop".
+
+    A comment whose words are in none of the article's scripts (a Russian comment on an
+    English article) cannot share a word with it, so sharing none says little: it is still
+    held (`CROSS_SCRIPT` in the detail), unless the learned filter, trained, finds it clearly
+    legitimate (the pipeline then withdraws this reason)."""
     limit = settings.COMMENTS_SHORT_PROMOTION_LENGTH
     links = URL_RE.findall(text)
     prose = BARE_DOMAIN_RE.sub(" ", URL_RE.sub(" ", text))
@@ -226,13 +245,15 @@ def check_off_topic_promotion(*, text: str, url: str, article) -> Reason | None:
         return None
     # The text's links count as words too: a link to ".../nato-russia-talks.html" is about
     # the article; the website field does not.
-    if _topic_keys(text) & article_topic_keys(article):
+    article_keys = article_topic_keys(article)
+    if _topic_keys(text) & article_keys:
         return None
+    prose_scripts = _scripts(_topic_keys(prose))
+    cross_script = bool(prose_scripts) and not prose_scripts & _scripts(article_keys)
     where = "its website" if url.strip() else "a link"
+    detail = f"short comment promoting {where} that shares no word with the article"
     return Reason(
-        "off_topic_promotion",
-        Verdict.HOLD,
-        f"short comment promoting {where} that shares no word with the article",
+        "off_topic_promotion", Verdict.HOLD, detail + (CROSS_SCRIPT if cross_script else "")
     )
 
 
@@ -337,7 +358,9 @@ def same_author(*, user, email) -> Q:
 
 def check_flood(*, user, email, text) -> Reason | None:
     """The same text recently posted by someone else, as bots do in floods. Spam when an
-    earlier copy already is; held otherwise (two people can quote the same sentence)."""
+    earlier copy already is; held otherwise (two people can quote the same sentence).
+    Copies an editor reviewed and published do not count: the editor has read that text and
+    found it legitimate, so a second reader quoting the same line is no flood."""
     if len(normalize(text)) < FLOOD_MIN_LENGTH:
         return None
     copies = (
@@ -347,6 +370,10 @@ def check_flood(*, user, email, text) -> Reason | None:
             is_removed=False,
         )
         .exclude(same_author(user=user, email=email))
+        .exclude(
+            moderation__reviewed_by__isnull=False,
+            moderation__status=CommentModeration.Status.PUBLISHED,
+        )
         .values_list("moderation__status", flat=True)
     )
     statuses = list(copies[:50])

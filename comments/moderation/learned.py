@@ -344,11 +344,21 @@ def learned_score(*, text: str, name: str = "", email: str = "", url: str = "") 
     return score_tokens(tokens, {token: (spam, ham) for token, spam, ham in rows})
 
 
+def learned_clears(score: Score) -> bool:
+    """The filter, trained, finds the comment clearly legitimate: below
+    COMMENTS_LEARNED_HAM_THRESHOLD (SpamBayes's "ham" side of its unsure range)."""
+    return score.enough_evidence and score.probability < settings.COMMENTS_LEARNED_HAM_THRESHOLD
+
+
 def check_learned(*, text: str, name: str, email: str, url: str) -> Reason | None:
     """Spam at or above COMMENTS_LEARNED_SPAM_THRESHOLD, held at or above
     COMMENTS_LEARNED_HOLD_THRESHOLD; no opinion below, or before the filter has seen
     COMMENTS_LEARNED_MIN_EACH comments of each label."""
-    score = learned_score(text=text, name=name, email=email, url=url)
+    return learned_reason(learned_score(text=text, name=name, email=email, url=url))
+
+
+def learned_reason(score: Score) -> Reason | None:
+    """`check_learned`'s verdict on a computed score."""
     if not score.enough_evidence:
         return None
     if score.probability >= settings.COMMENTS_LEARNED_SPAM_THRESHOLD:

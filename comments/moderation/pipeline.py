@@ -30,6 +30,7 @@ from comments.discussion.submission import CommentSubmission
 from comments.models import BlocklistEntry, CommentModeration
 from comments.moderation.akismet import akismet_enabled, check_akismet
 from comments.moderation.checks import (
+    CROSS_SCRIPT,
     check_blocked_commenter,
     check_blocklist,
     check_first_comment,
@@ -42,7 +43,7 @@ from comments.moderation.checks import (
     same_author,
     same_text,
 )
-from comments.moderation.learned import check_learned
+from comments.moderation.learned import learned_clears, learned_reason, learned_score
 from comments.moderation.reasons import Decision, Verdict
 from comments.ratelimit import Subjects, rate_limit_record, rate_limit_wait
 
@@ -182,7 +183,13 @@ def comment_verdict(submission: CommentSubmission) -> Decision:
         if reason is not None:
             decision.add(reason)
     if not akismet_answered:
-        reason = check_learned(text=text, name=name, email=email, url=submission.url)
+        score = learned_score(text=text, name=name, email=email, url=submission.url)
+        reason = learned_reason(score)
         if reason is not None:
             decision.add(reason)
+        elif learned_clears(score):
+            # The one rule that cannot judge a comment in another script than the article's
+            # yields to the filter trained on this site's decisions.
+            for held in [r for r in decision.reasons if r.detail.endswith(CROSS_SCRIPT)]:
+                decision.withdraw(held)
     return decision

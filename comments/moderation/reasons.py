@@ -44,6 +44,13 @@ class Decision:
         if SEVERITY[reason.verdict] > SEVERITY[self.verdict]:
             self.verdict = reason.verdict
 
+    def withdraw(self, reason: Reason) -> None:
+        """Drop `reason`, the verdict becoming the strictest of the others'."""
+        self.reasons.remove(reason)
+        self.verdict = max(
+            (r.verdict for r in self.reasons), key=SEVERITY.__getitem__, default=Verdict.PUBLISH
+        )
+
 
 # Every check's name, as stored in CommentModeration.reasons and offered by the admin filter.
 CHECK_LABELS = {

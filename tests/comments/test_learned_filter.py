@@ -198,6 +198,34 @@ def test_the_uncertain_middle_is_held_and_legitimate_comments_pass(article, trai
     assert CommentModeration.objects.get(comment=fine).status == "published"
 
 
+RUSSIAN_HAM = [
+    "Полный текст заявления министерства опубликован, подробности там.",
+    "Спасибо за перевод заявления, подробности министерства важны.",
+    "Министерство опять ничего не объяснило, подробности скрывают.",
+]
+
+
+def test_a_trained_filter_clears_a_short_link_in_another_script_than_the_articles(
+    article, trained, editor
+):
+    # The off-topic rule cannot compare a Russian comment with an English article; the
+    # filter, taught by this site's editors that such comments are legitimate, can.
+    for n in range(6):
+        ham = post(article, email=f"r{n}@example.ru", text=f"{RUSSIAN_HAM[n % 3]} ({n})")
+        actions.comment_approve(ham, by=editor)
+    text = "Полный текст заявления министерства здесь: https://mid.example/news — подробности там."
+    comment = post(article, email="dmitry@example.ru", text=text)
+    assert comment.is_public, comment.moderation.reasons
+    assert comment.moderation.reasons == []
+
+
+def test_a_short_link_in_another_script_that_the_filter_does_not_know_stays_held(article, trained):
+    comment = post(article, text="Отличная статья, заходите на www.kupi-divan.ru")
+    assert comment.moderation.status == "held"
+    assert [r["check"] for r in comment.moderation.reasons] == ["off_topic_promotion"]
+    assert "script the article does not use" in comment.moderation.reasons[0]["detail"]
+
+
 def test_akismet_stays_authoritative_when_it_answers(article, trained, settings, monkeypatch):
     from comments.moderation import pipeline
 

@@ -245,6 +245,17 @@ def test_a_top_level_domain_entry_holds_links_but_not_the_plain_word(article):
     assert post(article, email="b@example.org", text="https://win.top").moderation.status == "held"
 
 
+def test_the_default_lists_let_readers_mention_casinos_and_seo(article):
+    text = "The casino licences handed out in Kyiv matter here; the SEO junk elsewhere does not."
+    comment = post(article, text=text)
+    assert comment.is_public, comment.moderation.reasons
+
+
+def test_the_default_blocklist_still_marks_casino_and_seo_sales_spam(article):
+    assert post(article, text="Best online casino, free spins today!").moderation.status == "spam"
+    assert post(article, text="Cheap seo services for your site").moderation.status == "spam"
+
+
 def test_the_default_blocklist_marks_pharma_spam(article):
     comment = post(article, text="generic viagra without prescription")
     assert comment.moderation.status == "spam"
@@ -275,6 +286,14 @@ def test_the_same_text_as_known_spam_is_spam(article, editor):
     text = "Recovery Expert Mark got all my money back, write to him."
     comment_mark_spam(post(article, email="first@example.org", text=text), by=editor)
     assert post(article, email="second@example.org", text=text).moderation.status == "spam"
+
+
+def test_the_same_text_as_a_comment_an_editor_published_is_no_flood(article, editor):
+    # Two readers quoting the same line of the article: the editor has read the first copy.
+    text = '"We have to be realistic about Russia" - that line says it all.'
+    comment_approve(post(article, email="first@example.org", text=text), by=editor)
+    comment = post(article, email="second@example.org", text=text)
+    assert comment.is_public, comment.moderation.reasons
 
 
 def test_short_texts_repeated_by_different_people_are_fine(article):

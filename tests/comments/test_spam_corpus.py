@@ -17,7 +17,7 @@ from bench.spam import (
     run_corpus,
     summarize,
 )
-from bench.spam_protocol import measure
+from bench.spam_protocol import CORPORA, load, measure
 from comments.moderation.learned import SEED_MODEL, learned_import
 
 pytestmark = pytest.mark.django_db
@@ -85,5 +85,18 @@ def test_through_the_form_and_the_admin_the_trained_half_keeps_the_corpus_target
     taught, held_out = halves(corpus)
     counts = measure(taught, held_out, trained=True, slug="protocol")
     assert counts["spam_kept"] / counts["spam"] >= 0.9
+    # The target for corpora this project did not write, met on this half: the one
+    # legitimate comment held has two links (held as WordPress does).
+    assert counts["ham_published"] / counts["ham"] >= 0.95
     assert counts["ham_spam"] == counts["ham_refused"] == 0
     assert counts["ham_published"] + counts["ham_held"] == counts["ham"]
+
+
+def test_through_the_form_and_the_admin_a_foreign_corpus_keeps_spam_from_readers(db):
+    # bench/corpora/spamassassin.json, mail this project did not write, measured from the
+    # shipped seed model as a new site starts: the spam target holds; the legitimate
+    # messages are held by the links rules (README, "Seed model").
+    taught, held_out = halves(load(CORPORA / "spamassassin.json"))
+    counts = measure(taught, held_out, trained=True, slug="protocol-mail", seed=True)
+    assert counts["spam_kept"] / counts["spam"] >= 0.9
+    assert counts["ham_refused"] == 0
