@@ -40,7 +40,7 @@ for n in range({readers}):
     session.create()
     sessions.append(session.session_key)
 articles = [(a.pk, a.get_absolute_url()) for a in Article.objects.published()]
-print(json.dumps({{"articles": articles, "sessions": sessions}}))
+print(json.dumps({{"articles": articles, "sessions": sessions, "original": original.get_absolute_url()}}))
 """
 
 
