@@ -101,7 +101,7 @@ def table_a(folder: Path, seconds: int) -> list:
         database="",
         environment={
             **ENVIRONMENT,
-            "DJANGO_SETTINGS_MODULE": "bench.site_settings",
+            "DJANGO_SETTINGS_MODULE": "bench._site_settings",
             "BENCH_CEILING_FILE": str(folder / "article.html"),
         },
     )
