@@ -80,6 +80,12 @@ def wrk(url: str, seconds: int, *headers: str, body: str | None = None) -> dict:
     return json.loads(line[5:])
 
 
+def warm_up(url: str):
+    """Both workers past their first requests (imports, compiled templates)."""
+    for _ in range(20):
+        requests.get(url, timeout=60)
+
+
 def comment_form(site_url: str, path: str) -> tuple[str, dict]:
     """The comment form's address and fields (signed timestamp, hash) as a guest gets them."""
     page = requests.get(site_url + path, timeout=30)
@@ -110,6 +116,7 @@ def table_a(folder: Path, seconds: int) -> list:
         site.start()
         data = json.loads(site.manage("shell", stdin=SETUP.format(at_least=2, readers=1)))
         article = site.url + data["original"]
+        warm_up(article)
         page = requests.get(article, headers={"Accept-Encoding": "identity"}, timeout=30)
         (folder / "article.html").write_bytes(page.content)
         user = "user root;" if os.geteuid() == 0 else ""
@@ -142,6 +149,7 @@ def table_a(folder: Path, seconds: int) -> list:
         site.stop()
         site.env["PAGE_CACHE_SECONDS"] = "0"
         site.start()
+        warm_up(article)
         rows.insert(
             3, ("article, anonymous, uncached (PAGE_CACHE_SECONDS=0)", wrk(article, seconds))
         )
@@ -199,9 +207,9 @@ def table_b(folder: Path, name: str, root: Path, port: int, step_seconds: int) -
         )
         probed = data["articles"][-1]
         load_data = {**data, "sessions": data["sessions"][:-1], "liked": data["articles"][:-1]}
-        # Both workers warmed up, every page rendered and cached once before measuring.
-        for _, path in data["articles"] * 4:
-            requests.get(site.url + path, timeout=60)
+        # Every page rendered and cached once before measuring.
+        for _, path in data["articles"]:
+            warm_up(site.url + path)
         over = 0
         for clients in CLIENTS:
             stop, likes = threading.Event(), []
@@ -215,6 +223,7 @@ def table_b(folder: Path, name: str, root: Path, port: int, step_seconds: int) -
             row["likes probed"] = len(likes)
             row["likes late"] = sum(delay > 1 for delay, _ in likes)
             row["stale reads"] = sum(stale for _, stale in likes)
+            row["load"] = os.getloadavg()[0]
             rows.append(row)
             print(f"  {name}: {row}", flush=True)
             # One step over may be the shared machine's noise; two in a row end it.
@@ -297,16 +306,16 @@ def print_table_b(rows_b, step_seconds):
         f"\nTable B: mixed load, {step_seconds} s a step, {ARTICLES} articles, {READERS} signed-in readers"
     )
     print(
-        "| code | clients | requests/s | p95 ms | failed | comments | shown late (> 1 s) | likes probed | shown late (> 1 s) | stale reads after 1 s |"
+        "| code | clients | requests/s | p95 ms | failed | comments | shown late (> 1 s) | likes probed | shown late (> 1 s) | stale reads after 1 s | load average |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     best = {}
     for name, rows in rows_b.items():
         for row in rows:
             print(
                 f"| {name} | {row['clients']} | {row['rate']:.1f} | {row['p95']:.0f} | {row['failed']} "
                 f"| {row['comments']} | {row['late']} | {row['likes probed']} | {row['likes late']} "
-                f"| {row['stale reads']} |"
+                f"| {row['stale reads']} | {row['load']:.1f} |"
             )
             if row["p95"] < 200 and not row["failed"]:
                 best[name] = max(best.get(name, 0), row["rate"])
