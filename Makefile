@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run run-oidc-demo test test-postgres bench soak lint format superuser chromium clean demo-cluster demo-cluster-stop nginx bench-cluster
+.PHONY: run run-oidc-demo test test-postgres bench soak lint format superuser chromium clean demo-cluster demo-cluster-stop nginx bench-cluster bench-pages wrk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -98,22 +98,38 @@ demo-cluster: $(VENV)/.dev nginx
 bench-cluster: $(VENV)/.dev
 	$(BIN)/python -m bench.cluster
 
+## bench-pages: one run of a few minutes, outside CI: nginx, the Django ceiling and the article
+## page under wrk, then the mixed load on this code and on the code before issue #16
+## (README "Benchmarks"); ports 8650-8653 (BENCH_PORT), nothing else may run on them
+bench-pages: $(VENV)/.dev nginx wrk
+	$(BIN)/python -m bench.pages
+
 ## demo-cluster-stop: stop what `make demo-cluster` started (from another terminal)
 demo-cluster-stop:
 	deploy/demo-cluster.sh stop
 
-## nginx: Debian's nginx for `make demo-cluster`
-nginx:
-	@if ! command -v nginx >/dev/null; then \
+# $(call debian_package,command,what needs it): Debian's package of that name, installed when
+# missing (as root; otherwise the line to run)
+define debian_package
+	@if ! command -v $(1) >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's nginx for the demo cluster..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	    echo "Installing Debian's $(1) for $(2)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
 	  else \
-	    echo "The demo cluster needs Debian's nginx:"; \
-	    echo "    sudo apt-get install nginx"; \
+	    echo "Debian's $(1) is needed for $(2):"; \
+	    echo "    sudo apt-get install $(1)"; \
 	    exit 1; \
 	  fi; \
 	fi
+endef
+
+## nginx: Debian's nginx for `make demo-cluster` and `make bench-pages`
+nginx:
+	$(call debian_package,nginx,the demo cluster)
+
+## wrk: Debian's wrk (HTTP load generator) for `make bench-pages`
+wrk:
+	$(call debian_package,wrk,the page benchmark)
 
 ## backup: one archive of the database and media files in BACKUP_DIR (./backups), taken
 ## while the site runs; KEEP=48 then deletes older archives beyond the newest 48 (README "Backups")

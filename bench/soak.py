@@ -111,8 +111,13 @@ class Site:
     """gunicorn serving the project on a fresh database, with the checks that would slow a
     soak down to a crawl (form timing, per-address rate limits) opened wide."""
 
-    def __init__(self, folder: Path, workers: int):
-        self.port = free_port()
+    def __init__(
+        self, folder: Path, workers: int, *, root=ROOT, port=0, environment=None, database=None
+    ):
+        """`root`: the checkout to serve; `environment`: variables over the soak's own;
+        `database`: a DATABASE_URL instead of the environment's (SQLite when empty)."""
+        self.root = root
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
@@ -125,9 +130,10 @@ class Site:
             # A mail server that is down is retried after 2 s, 4, 8… (not 1 minute, 2…).
             "NOTIFICATIONS_RETRY_SECONDS": "2",
             "LOG_LEVEL": "INFO",
+            **(environment or {}),
         }
         self.env.pop("REDIS_URL", None)
-        base = os.environ.get("DATABASE_URL", "")
+        base = os.environ.get("DATABASE_URL", "") if database is None else database
         self.postgres = base.startswith("postgres")
         if self.postgres:
             self.admin_url = base
@@ -155,7 +161,7 @@ class Site:
         """Run a management command against the soak's database; its last line of output."""
         done = subprocess.run(
             [PYTHON, "manage.py", *args],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
             input=stdin,
             capture_output=True,
@@ -182,7 +188,7 @@ class Site:
                 "--log-level",
                 "error",
             ],
-            cwd=ROOT,
+            cwd=self.root,
             env=self.env,
         )
         for _ in range(100):
@@ -199,7 +205,7 @@ class Site:
         with self.background_log.open("w") as log:
             self.background = subprocess.Popen(
                 [PYTHON, "manage.py", "run_workers", "--every", "5"],
-                cwd=ROOT,
+                cwd=self.root,
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
