@@ -172,7 +172,7 @@ def opportunities(report: dict) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=0, help="the server's port (free one)")
-    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs (best is shown)")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs, best shown (0: DOM only)")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="wirepress-lighthouse-") as name:
         folder = Path(name)
@@ -183,8 +183,6 @@ def main() -> None:
             reports = [lighthouse(url, folder, run) for run in range(options.runs)]
         finally:
             site.stop()
-    results = [summary(report) for report in reports]
-    best = max(range(len(results)), key=lambda i: results[i]["score"])
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"Lighthouse {LIGHTHOUSE.split('@')[1]} mobile (simulated throttling), {url}")
     print(f"load average before the runs ended: {load}")
@@ -193,6 +191,10 @@ def main() -> None:
         f"DOM elements: {counts['page']:,} on the page, {counts['list']:,} in the comment list "
         f"for {counts['comments']} comments ({counts['list'] / counts['comments']:.2f} a comment)"
     )
+    if not reports:
+        return
+    results = [summary(report) for report in reports]
+    best = max(range(len(results)), key=lambda i: results[i]["score"])
     print()
     columns = list(results[0])
     print("| run | " + " | ".join(columns) + " |")
