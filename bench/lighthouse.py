@@ -172,7 +172,9 @@ def opportunities(report: dict) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=0, help="the server's port (free one)")
-    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs, best shown (0: DOM only)")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="Lighthouse runs, best shown (0: DOM only)"
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="wirepress-lighthouse-") as name:
         folder = Path(name)
