@@ -158,7 +158,7 @@
         like.setAttribute("aria-pressed", json.liked ? "true" : "false");
         like.setAttribute("aria-label", like.getAttribute("aria-label").replace(/^Liked?/, word));
         like.textContent = word;
-        like.closest(".comment-actions").querySelector(".comment-likes").textContent = json.label;
+        like.closest(".comment-body").querySelector(":scope > .comment-likes").textContent = json.label;
       }).catch(function () {
         form.action = like.formAction;  // a plain post, as without JavaScript
         form.submit();
