@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run run-oidc-demo test test-postgres bench soak lint format superuser chromium clean demo-cluster demo-cluster-stop nginx bench-cluster bench-pages wrk
+.PHONY: run run-oidc-demo test test-postgres bench soak lint format superuser chromium clean demo-cluster demo-cluster-stop nginx bench-cluster bench-pages wrk bench-lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,11 @@ bench: $(VENV)/.dev
 ## with DATABASE_URL=postgres://...); outside CI, 10 to 20 minutes
 soak: $(VENV)/.dev
 	$(BIN)/python -m bench.soak
+
+## bench-lighthouse: Lighthouse mobile performance and the DOM size of the article with 300
+## comments, served by gunicorn on a fresh SQLite database (needs Chromium and npx)
+bench-lighthouse: $(VENV)/.dev chromium
+	$(BIN)/python -m bench.lighthouse
 
 ## demo-cluster: README "Running several nodes" on this machine: two nodes (8001, 8002) with a
 ## worker each, nginx on 8080, the machine's PostgreSQL and Redis, a local S3; Ctrl-C stops it

@@ -17,7 +17,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
 # Run on their own (`make soak` runs `python -m bench.soak`): minutes, not seconds, on a
 # server and a database of their own.
-LONG = {"soak", "cluster", "pages"}
+LONG = {"soak", "cluster", "pages", "lighthouse"}
 
 
 def machine() -> str:

@@ -140,22 +140,29 @@
         button.disabled = false;
         form.submit();  // the network or the script failed: fall back to a plain post
       });
-    } else if (form.classList.contains("like-form")) {
+    } else if (form.id === "comment-action-form" && event.submitter &&
+               event.submitter.classList.contains("comment-like-button")) {
+      // Every Like button submits the discussion's one form, to its own formaction.
       event.preventDefault();
-      post(form.action, new FormData(form)).then(function (json) {
+      var like = event.submitter;
+      post(like.formAction, new FormData(form)).then(function (json) {
         if (json.status === 401 && json.login) {
           window.location.href = json.login;
           return;
         }
         if (!json.ok) {
-          showError(form, json.error);
+          showError(like, json.error);
           return;
         }
-        var button = form.querySelector(".comment-like-button");
-        button.setAttribute("aria-pressed", json.liked ? "true" : "false");
-        button.firstChild.textContent = json.liked ? "Liked" : "Like";
-        form.closest(".comment-actions").querySelector(".comment-likes").textContent = json.label;
-      }).catch(function () { form.submit(); });
+        var word = json.liked ? "Liked" : "Like";
+        like.setAttribute("aria-pressed", json.liked ? "true" : "false");
+        like.setAttribute("aria-label", like.getAttribute("aria-label").replace(/^Liked?/, word));
+        like.textContent = word;
+        like.closest(".comment-body").querySelector(":scope > .comment-likes").textContent = json.label;
+      }).catch(function () {
+        form.action = like.formAction;  // a plain post, as without JavaScript
+        form.submit();
+      });
     }
   });
 

@@ -44,7 +44,7 @@ def test_a_guest_hears_of_a_reply_by_email_and_mutes_the_article(
 
     other = browser.new_context().new_page()
     other.goto(live_server.url + article.get_absolute_url())
-    other.locator(".comment-reply-link", has_text="Reply to Olena").click()
+    other.get_by_role("link", name="Reply to Olena").click()
     write_comment(other, "Both, at once.", name="Taras", email="taras@example.org")
 
     notification = inbox(smtp, "olena@example.org", 2)[1]

@@ -35,13 +35,16 @@ def report_from(client, comment, user, n):
 
 def test_each_comment_has_a_report_link_for_guests(client, article, comment):
     page = client.get(article.get_absolute_url()).content.decode()
-    assert f'href="/comments/{comment.pk}/report/">Report' in page
+    assert (
+        f'href="/comments/{comment.pk}/report/" aria-label="Report the comment by Troll">Report'
+        in page
+    )
 
 
 def test_signed_in_readers_get_a_report_button(client, article, comment, reader):
     client.force_login(reader)
     page = client.get(article.get_absolute_url()).content.decode()
-    assert f'action="/comments/{comment.pk}/report/" class="report-form"' in page
+    assert f'formaction="/comments/{comment.pk}/report/" class="report-button"' in page
 
 
 def test_a_signed_in_reader_reports_with_one_click(client, article, comment, reader):
