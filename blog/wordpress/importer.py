@@ -28,24 +28,25 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import models, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_comments_xtd.models import XtdComment
 
 from blog.media import image_create
 from blog.models import Article, Category, ImportedItem, Redirect, Tag
+from blog.pagecache import COMMENTS, SITE, page_generation_bump
 from blog.redirects import redirect_add
 from blog.sanitize import sanitize_article_html
 from blog.validators import storable
 from blog.wire.fetch import FetchError, photo_download
+from blog.wordpress.bulk import comments_create, comments_threads_write
 from blog.wordpress.export import PHOTO_ALT_META, PHOTO_CAPTION_META, PHOTO_META
 from blog.wordpress.markup import comment_text, plain_text, wordpress_html
 from blog.wordpress.parse import Author, Comment, Post, Site, Term, parse_date, wxr_read
 from comments.discussion.services import threads_repair
 from comments.models import CommentModeration
-from comments.moderation.learned import SPAM, learned_train
+from comments.moderation.learned import SPAM, learned_train, learned_train_new
 
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\s*")
 KINDS = ("authors", "categories", "tags", "posts", "comments", "redirects")
@@ -68,6 +69,40 @@ COMMENT_STATES = {
     "post-trashed": CommentModeration.Status.REMOVED,
 }
 COMMENT_FIELDS = ["thread_id", "parent_id", "level", "order", "nested_count"]
+# Comments written together (those of one post, or of several small ones): a few
+# statements a batch. Memory holds one batch.
+COMMENT_BATCH = 2000
+
+
+def _chunks(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@dataclass
+class _ThreadPlan:
+    """One post's new comments, in parents-first order: (comment, row, the WordPress ID of
+    the comment it answers or ""), and what their thread pointers are made of."""
+
+    article: Article
+    repair: bool  # the discussion had comments: placed by threads_repair once written
+    created: list = field(default_factory=list)
+    pks: dict = field(default_factory=dict)  # WordPress ID → comment pk, old and new
+    outside: set = field(default_factory=set)  # pks of earlier imports' comments answered
+
+    def pointers_set(self, threads: dict) -> None:
+        """Once the rows have their keys: xtd's `parent_id` and `thread_id` (a thread's
+        first comment is its own parent and names the thread), as `XtdComment.save` sets
+        them. `threads`: the thread of each comment in `outside`."""
+        rows = {}
+        for comment, row, parent in self.created:
+            self.pks[comment.id] = row.pk
+            rows[comment.id] = row
+            if not parent:
+                row.parent_id = row.thread_id = row.pk
+                continue
+            row.parent_id = self.pks[parent]
+            row.thread_id = rows[parent].thread_id if parent in rows else threads[row.parent_id]
 
 
 @dataclass
@@ -177,6 +212,9 @@ class WordPressImporter:
         self.content_type = ContentType.objects.get_for_model(Article)
         self.max_level = getattr(settings, "COMMENTS_XTD_MAX_THREAD_LEVEL", 0) or 0
         self.now = timezone.now()
+        self.comments_queued: list[tuple[list[Comment], Article]] = []
+        self.comments_queued_count = 0
+        self.comments_written = False
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -191,6 +229,10 @@ class WordPressImporter:
             self.post_import(value)
 
     def finish(self) -> None:
+        self.comments_flush()
+        if self.comments_written:
+            # The comments were written without signals: their pages change once, here.
+            page_generation_bump(SITE, COMMENTS)
         self._category_parents_resolve()
         for article_pk, attachment_id in self.featured.items():
             if attachment_id not in self.attachments:
@@ -459,7 +501,7 @@ class WordPressImporter:
         has_photo = article.photo_url or article.featured_image_id
         if thumbnail and self.media in ("link", "download") and not has_photo:
             self.featured[article.pk] = thumbnail
-        self.comments_import(post, article)
+        self.comments_queue(post, article)
 
     def _wirepress_photo_link(self, post: Post, article: Article) -> None:
         """The featured photo of an export written by a Wirepress site (export.py)."""
@@ -522,77 +564,51 @@ class WordPressImporter:
 
     # --- comments ----------------------------------------------------------------------
 
-    def comments_import(self, post: Post, article: Article) -> None:
+    def comments_queue(self, post: Post, article: Article) -> None:
+        """Keep the post's comments to write with those of the next posts (`COMMENT_BATCH`
+        at a time): a few statements per batch instead of a few per comment."""
         if not post.comments:
             return
-        links = {
-            link.external_id: link
-            for link in ImportedItem.objects.filter(
-                origin=self.origin,
-                kind=ImportedItem.Kind.COMMENT,
-                external_id__in=[c.id for c in post.comments],
-            )
-        }
-        pks = {external_id: link.object_id for external_id, link in links.items()}
-        new = []
-        for comment in post.comments:
-            if comment.id in links:
-                self._comment_update(comment, links[comment.id])
-            elif comment.type in ("pingback", "trackback") and not self.pingbacks:
-                self.summary.add(
-                    "comments", "skipped", f"{comment.type} (--pingbacks imports them)"
-                )
-            elif not comment.id:
-                self.summary.add("comments", "failed", "no comment ID")
-            else:
-                new.append(comment)
-        if not new:
+        self.comments_queued.append((post.comments, article))
+        self.comments_queued_count += len(post.comments)
+        if self.comments_queued_count >= COMMENT_BATCH:
+            self.comments_flush()
+
+    def comments_flush(self) -> None:
+        queued, self.comments_queued, self.comments_queued_count = self.comments_queued, [], 0
+        if not queued:
             return
-        by_id = {c.id: c for c in new}
-        new.sort(key=lambda c: (c.date_gmt or c.date, int(c.id) if c.id.isdigit() else 0))
-        # Parents before replies: one generation at a time, so a reply's parent has its row.
-        parents: dict[str, str] = {}
-        for comment in new:
-            parents[comment.id] = self._comment_parent(comment, by_id, pks)
-        generations = defaultdict(list)
-        for comment in new:
-            generations[self._depth(comment.id, parents)].append(comment)
-        article_comments = XtdComment.norel_objects.filter(
-            content_type=self.content_type, object_pk=str(article.pk)
+        links = self._links(
+            ImportedItem.Kind.COMMENT, [c.id for comments, _article in queued for c in comments]
         )
-        # A first import places every comment in its thread before inserting it; comments
-        # added to an existing discussion are placed afterwards, with the ones there.
-        had_comments = article_comments.exists()
-        positions = {} if had_comments else self._thread_positions(new, parents)
-        outside = {pks[p] for p in parents.values() if p and p not in by_id}
-        threads = dict(
-            XtdComment.norel_objects.filter(pk__in=outside).values_list("pk", "thread_id")
-        )
-        created, rows = [], {}
-        for depth in sorted(generations):
-            for comment in generations[depth]:
-                parent = parents[comment.id]
-                row = self._comment_row(comment, article, parent, pks)
-                if parent:
-                    row.thread_id = (
-                        rows[parent].thread_id if parent in rows else threads[pks[parent]]
-                    )
-                if comment.id in positions:
-                    row.level, row.order, row.nested_count = positions[comment.id]
-                # Django's plain save: xtd's would place each row in its thread with a few
-                # queries more.
-                models.Model.save(row, force_insert=True)
-                if not parent:
-                    # xtd's convention: a thread's first comment is its own parent and
-                    # names the thread (stored below, one statement for all).
-                    row.parent_id = row.thread_id = row.pk
-                pks[comment.id] = row.pk
-                rows[comment.id] = row
-                created.append((comment, row))
-        firsts = [row.pk for comment, row in created if not parents[comment.id]]
-        XtdComment.norel_objects.filter(pk__in=firsts).update(parent_id=F("pk"), thread_id=F("pk"))
-        if had_comments:
-            threads_repair(content_type=self.content_type, object_pk=str(article.pk))
+        discussed = set()
+        for chunk in _chunks([str(article.pk) for _comments, article in queued]):
+            discussed |= set(
+                XtdComment.norel_objects.filter(content_type=self.content_type, object_pk__in=chunk)
+                .values_list("object_pk", flat=True)
+                .distinct()
+            )
+        plans = [
+            self._comments_plan(comments, article, links, str(article.pk) in discussed)
+            for comments, article in queued
+        ]
+        plans = [plan for plan in plans if plan.created]
+        if not plans:
+            return
+        threads = {}  # thread of each comment answered that an earlier import wrote
+        for chunk in _chunks(sorted({pk for plan in plans for pk in plan.outside})):
+            threads |= dict(
+                XtdComment.norel_objects.filter(pk__in=chunk).values_list("pk", "thread_id")
+            )
+        rows = [row for plan in plans for _comment, row, _parent in plan.created]
+        comments_create(rows)
+        for plan in plans:
+            plan.pointers_set(threads)
+        comments_threads_write(rows)
+        for plan in plans:
+            if plan.repair:
+                threads_repair(content_type=self.content_type, object_pk=str(plan.article.pk))
+        created = [(comment, row) for plan in plans for comment, row, _parent in plan.created]
         self._moderation_create(created)
         ImportedItem.objects.bulk_create(
             [
@@ -608,7 +624,61 @@ class WordPressImporter:
             ],
             batch_size=500,
         )
+        self.comments_written = True
         self.summary.add("comments", "created", count=len(created))
+
+    def _links(self, kind: str, external_ids: list[str]) -> dict:
+        links = {}
+        for chunk in _chunks(external_ids):
+            links |= {
+                link.external_id: link
+                for link in ImportedItem.objects.filter(
+                    origin=self.origin, kind=kind, external_id__in=chunk
+                )
+            }
+        return links
+
+    def _comments_plan(self, comments, article, links, discussed: bool) -> "_ThreadPlan":
+        """What to write of one post's comments: updates are made at once, new comments
+        planned (rows in parents-first order, their places in the threads)."""
+        plan = _ThreadPlan(article=article, repair=discussed)
+        pks = plan.pks
+        new = []
+        for comment in comments:
+            if comment.id in links:
+                pks[comment.id] = links[comment.id].object_id
+                self._comment_update(comment, links[comment.id])
+            elif comment.type in ("pingback", "trackback") and not self.pingbacks:
+                self.summary.add(
+                    "comments", "skipped", f"{comment.type} (--pingbacks imports them)"
+                )
+            elif not comment.id:
+                self.summary.add("comments", "failed", "no comment ID")
+            else:
+                new.append(comment)
+        if not new:
+            return plan
+        by_id = {c.id: c for c in new}
+        new.sort(key=lambda c: (c.date_gmt or c.date, int(c.id) if c.id.isdigit() else 0))
+        parents: dict[str, str] = {}
+        for comment in new:
+            parents[comment.id] = self._comment_parent(comment, by_id, pks)
+        # Parents before replies, one generation after the other, as the comments were
+        # written one by one before: a reply's key is larger than its parent's.
+        generations = defaultdict(list)
+        for comment in new:
+            generations[self._depth(comment.id, parents)].append(comment)
+        # A first import places every comment in its thread before inserting it; comments
+        # added to an existing discussion are placed afterwards, with the ones there.
+        positions = {} if discussed else self._thread_positions(new, parents)
+        plan.outside = {pks[p] for p in parents.values() if p and p not in by_id}
+        for depth in sorted(generations):
+            for comment in generations[depth]:
+                row = self._comment_row(comment, article)
+                if comment.id in positions:
+                    row.level, row.order, row.nested_count = positions[comment.id]
+                plan.created.append((comment, row, parents[comment.id]))
+        return plan
 
     def _comment_parent(self, comment: Comment, by_id, pks) -> str:
         """The WordPress ID of the comment this one answers ("" for none), moved up to an
@@ -635,7 +705,7 @@ class WordPressImporter:
             depth, node = depth + 1, parents[node]
         return depth
 
-    def _comment_row(self, comment: Comment, article: Article, parent: str, pks) -> XtdComment:
+    def _comment_row(self, comment: Comment, article: Article) -> XtdComment:
         status = COMMENT_STATES.get(comment.approved, CommentModeration.Status.HELD)
         submitted = parse_date(comment.date_gmt) or parse_date(comment.date, tz=self.tz) or self.now
         url = comment.url if comment.url.startswith(("http://", "https://")) else ""
@@ -652,7 +722,6 @@ class WordPressImporter:
             ip_address=_ip(comment.ip),
             is_public=status == CommentModeration.Status.PUBLISHED,
             is_removed=status == CommentModeration.Status.REMOVED,
-            parent_id=pks.get(parent, 0) if parent else 0,
         )
 
     def _thread_positions(self, new: list[Comment], parents: dict[str, str]) -> dict:
@@ -684,11 +753,11 @@ class WordPressImporter:
                 # WordPress's spam is an editor's (or Akismet's) decision: the learned
                 # filter is taught it, as when an editor marks spam here.
                 record.reviewed_by, record.reviewed_at = self.editor, self.now
+                record.trained_as = SPAM
                 spam.append(row)
             records.append(record)
         CommentModeration.objects.bulk_create(records, batch_size=500)
-        for row in spam:
-            learned_train(comment=row, label=SPAM)
+        learned_train_new(comments=spam, label=SPAM)
 
     def _comment_fingerprint(self, comment: Comment) -> str:
         return _fingerprint(comment.content, comment.approved, comment.author, comment.email)
