@@ -79,6 +79,13 @@ def _chunks(values: list, size: int = 500):
         yield values[start : start + size]
 
 
+def _links_add(through, article, name: str, targets) -> None:
+    """A new article's categories or tags (no m2m signal: nothing here listens to one)."""
+    targets = list(dict.fromkeys(targets))
+    if targets:
+        through.objects.bulk_create([through(article=article, **{name: t}) for t in targets])
+
+
 @dataclass
 class _ThreadPlan:
     """One post's new comments, in parents-first order: (comment, row, the WordPress ID of
@@ -477,8 +484,12 @@ class WordPressImporter:
             article.slug = self._article_slug(post, article)
             created = article.pk is None
             article.save()
-            article.categories.set(categories)
-            article.tags.set(tags)
+            if created:  # nothing to compare with: the links in two inserts
+                _links_add(Article.categories.through, article, "category", categories)
+                _links_add(Article.tags.through, article, "tag", tags)
+            else:
+                article.categories.set(categories)
+                article.tags.set(tags)
             self._link_save(
                 link,
                 kind=ImportedItem.Kind.POST,
