@@ -13,9 +13,12 @@ redirects) read and fill one importer's maps of WordPress IDs, which a split wou
 around between modules.
 """
 
+import contextlib
 import hashlib
 import ipaddress
+import os
 import re
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html import escape
@@ -72,6 +75,7 @@ COMMENT_FIELDS = ["thread_id", "parent_id", "level", "order", "nested_count"]
 # Comments written together (those of one post, or of several small ones): a few
 # statements a batch. Memory holds one batch.
 COMMENT_BATCH = 2000
+PROGRESS_SECONDS = 1.0
 
 
 def _chunks(values: list, size: int = 500):
@@ -142,6 +146,26 @@ class ImportSummary:
             }
             for kind in self.kinds
         ]
+
+    def to_dict(self) -> dict:
+        """As JSON can hold it (the admin's import task hands it to the progress page)."""
+        return {
+            "dry_run": self.dry_run,
+            "kinds": list(self.kinds),
+            "counts": {kind: dict(counter) for kind, counter in self.counts.items()},
+            "reasons": {kind: dict(counter) for kind, counter in self.reasons.items()},
+            "notes": dict(self.notes),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportSummary":
+        return cls(
+            dry_run=data["dry_run"],
+            kinds=tuple(data["kinds"]),
+            counts={kind: Counter(counts) for kind, counts in data["counts"].items()},
+            reasons={kind: Counter(reasons) for kind, reasons in data["reasons"].items()},
+            notes=Counter(data["notes"]),
+        )
 
     def note_lines(self) -> list[str]:
         return [f"{note} ({n})" for note, n in self.notes.most_common()]
@@ -814,14 +838,17 @@ def wordpress_import(
     pingbacks: bool = False,
     editor=None,
     time_zone: str | None = None,
+    progress=None,
 ) -> ImportSummary:
     """Import the WordPress export `source` (a path or a binary file) in one transaction.
     `author_map` maps WordPress logins to accounts here (username or email); `media` is
     "download" (featured images into the media library), "link" (they keep their WordPress
     address) or "skip"; `pingbacks` imports
     pingbacks and trackbacks as comments; `editor` is recorded as the reviewer of imported
-    spam; `time_zone` reads dates that WordPress wrote without their UTC twin. Raises
-    `WXRError` (nothing saved) for a file that is not a complete export."""
+    spam; `time_zone` reads dates that WordPress wrote without their UTC twin;
+    `progress(read, size, summary)`, when given, is called as the file is read (bytes read
+    of its size, at most every `PROGRESS_SECONDS`) and once at its end. Raises `WXRError`
+    (nothing saved) for a file that is not a complete export."""
     summary = ImportSummary(dry_run=dry_run)
     importer = WordPressImporter(
         summary=summary,
@@ -831,10 +858,21 @@ def wordpress_import(
         editor=editor,
         time_zone=time_zone,
     )
-    with transaction.atomic():
-        for value in wxr_read(source):
-            importer.take(value)
-        importer.finish()
-        if dry_run:
-            transaction.set_rollback(True)
+    with contextlib.ExitStack() as stack:
+        size = 0
+        if progress is not None and isinstance(source, str | os.PathLike):
+            size = os.path.getsize(source)
+            source = stack.enter_context(open(source, "rb"))  # noqa: SIM115
+        report_at = time.monotonic() + PROGRESS_SECONDS
+        with transaction.atomic():
+            for value in wxr_read(source):
+                importer.take(value)
+                if progress is not None and time.monotonic() >= report_at:
+                    progress(source.tell() if size else 0, size, summary)
+                    report_at = time.monotonic() + PROGRESS_SECONDS
+            importer.finish()
+            if dry_run:
+                transaction.set_rollback(True)
+        if progress is not None:
+            progress(size, size, summary)
     return summary

@@ -1,10 +1,14 @@
 """The admin's "Import from WordPress": upload, a dry run's summary, then the import."""
 
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from blog.admin_wordpress import SIGNING_SALT
 from blog.models import Article
+from blog.wordpress import importer, wordpress_import
+from blog.wordpress.staging import staged_import, status_write
 from tests.helpers import parse
 from tests.wordpress.conftest import FIELD_NOTES
 
@@ -52,16 +56,79 @@ def test_an_upload_shows_the_dry_run_and_saves_nothing(client, editor):
     assert not Article.objects.exists()
 
 
+def confirmation(client, **fields):
+    return parse(upload(client, **fields)).xpath('//input[@name="confirm"]/@value')[0]
+
+
 def test_confirming_imports_what_the_dry_run_showed(client, editor):
     client.force_login(editor)
-    confirm = parse(upload(client, pingbacks="on")).xpath('//input[@name="confirm"]/@value')[0]
-    response = client.post(URL, {"confirm": confirm})
+    confirm = confirmation(client, pingbacks="on")
+    response = client.post(URL, {"confirm": confirm}, follow=True)
     assert response.status_code == 200
+    assert "Imported" in parse(response).xpath('string(//p[@class="wordpress-outcome"])')
     assert summary_cells(response, "Comments")[:4] == ["7", "0", "0", "0"]  # with the pingback
     assert Article.objects.count() == 6
     # The staged file is gone: the same confirmation cannot import twice.
     again = client.post(URL, {"confirm": confirm}, follow=True)
     assert "upload the export again" in again.content.decode()
+
+
+@pytest.fixture
+def queued(settings):
+    """The import is queued, not run: the test runs it when it likes, as the worker would."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def test_a_queued_import_shows_a_page_that_reloads_until_the_summary(client, editor, queued):
+    client.force_login(editor)
+    confirm = confirmation(client)
+    response = client.post(URL, {"confirm": confirm})
+    status_url = response["Location"]
+    page = parse(client.get(status_url))
+    assert page.xpath('//meta[@http-equiv="refresh"]/@content') == ["2"]
+    assert "Waiting for the task worker" in page.xpath('string(//*[@id="wordpress-progress-text"])')
+    assert not Article.objects.exists()
+    # Confirmed again while it waits: still one import.
+    assert client.post(URL, {"confirm": confirm})["Location"] == status_url
+
+    token = status_url.rstrip("/").rsplit("/", 1)[1]
+    options = signing.loads(confirm, salt=SIGNING_SALT)
+    staged_import(token=token, options=options, editor_id=editor.pk)  # the worker's part
+    response = client.get(status_url)
+    assert summary_cells(response, "Posts")[:4] == ["6", "0", "2", "0"]
+    assert not parse(response).xpath('//meta[@http-equiv="refresh"]')
+    assert Article.objects.count() == 6
+
+
+def test_a_running_import_shows_how_far_it_is(client, editor):
+    client.force_login(editor)
+    token = "ab" * 16
+    status_write(token, state="running", name="big.xml", percent=40, posts=812, comments=1)
+    page = parse(client.get(reverse("admin:blog_article_wordpress_import_status", args=[token])))
+    assert page.xpath('//progress[@id="wordpress-progress"]/@value') == ["40"]
+    text = " ".join(page.xpath('string(//*[@id="wordpress-progress-text"])').split())
+    assert text == "40% of the file read: 812 posts and 1 comment so far."
+    assert page.xpath('//meta[@http-equiv="refresh"]/@content') == ["2"]
+
+
+def test_an_import_that_fails_in_the_worker_says_why(client, editor, queued, settings):
+    client.force_login(editor)
+    confirm = confirmation(client)
+    status_url = client.post(URL, {"confirm": confirm})["Location"]
+    token = status_url.rstrip("/").rsplit("/", 1)[1]
+    staged = settings.WORDPRESS_IMPORT_DIR / f"{token}.xml"
+    staged.write_bytes(FIELD_NOTES.read_bytes()[:5000])  # the file changed since its dry run
+    staged_import(token=token, options=signing.loads(confirm, salt=SIGNING_SALT), editor_id=None)
+    error = parse(client.get(status_url)).xpath('string(//p[@class="errornote"])')
+    assert "line " in error and "Nothing was imported." in error
+    assert not Article.objects.exists()
+
+
+def test_an_unknown_import_leads_back_to_the_upload(client, editor):
+    client.force_login(editor)
+    status = reverse("admin:blog_article_wordpress_import_status", args=["cd" * 16])
+    response = client.get(status, follow=True)
+    assert "There is no such import." in response.content.decode()
 
 
 def test_a_forged_confirmation_imports_nothing(client, editor):
@@ -93,3 +160,16 @@ def test_the_export_is_denied_to_staff_who_are_not_superusers(client, django_use
     author = django_user_model.objects.create_user("author", "a@example.org", "pw", is_staff=True)
     client.force_login(author)
     assert client.get(reverse("admin:blog_article_wordpress_export")).status_code == 403
+
+
+def test_the_import_reports_its_progress_through_the_file(monkeypatch):
+    monkeypatch.setattr(importer, "PROGRESS_SECONDS", 0)
+    calls = []
+    wordpress_import(
+        source=str(FIELD_NOTES),
+        progress=lambda read, size, summary: calls.append((read, size, summary.total("created"))),
+    )
+    size = FIELD_NOTES.stat().st_size
+    reads = [read for read, _size, _created in calls]
+    assert len(calls) > 3 and reads == sorted(reads)
+    assert calls[-1][:2] == (size, size) and calls[-1][2] > calls[0][2]
