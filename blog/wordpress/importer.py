@@ -36,16 +36,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_comments_xtd.models import XtdComment
 
-from blog.media import image_create
 from blog.models import Article, Category, ImportedItem, Redirect, Tag
 from blog.pagecache import COMMENTS, SITE, page_generation_bump
 from blog.redirects import redirect_add
 from blog.sanitize import sanitize_article_html
 from blog.validators import storable
-from blog.wire.fetch import FetchError, photo_download
 from blog.wordpress.bulk import comments_create, comments_threads_write
 from blog.wordpress.export import PHOTO_ALT_META, PHOTO_CAPTION_META, PHOTO_META
 from blog.wordpress.markup import comment_text, plain_text, wordpress_html
+from blog.wordpress.media import GALLERY, Attachment, MediaFiles, gallery_html
 from blog.wordpress.parse import Author, Comment, Post, Site, Term, parse_date, wxr_read
 from comments.discussion.services import threads_repair
 from comments.models import CommentModeration
@@ -238,8 +237,11 @@ class WordPressImporter:
         self.categories: dict[str, Category] = {}  # WordPress slug → category
         self.category_parents: list[tuple[Category, str, str]] = []
         self.tags: dict[str, Tag] = {}
-        self.attachments: dict[str, tuple[str, str, str]] = {}  # id → (url, alt, caption)
+        self.attachments: dict[str, Attachment] = {}  # WordPress ID → its file
         self.featured: dict[int, str] = {}  # article pk → attachment id
+        self.galleries: dict[int, str] = {}  # article pk → post ID, for `[gallery]`
+        self.with_uploads: set[int] = set()  # article pks whose bodies show old uploads
+        self.media_files = MediaFiles(editor=editor, dry_run=self.dry_run, notes=summary.notes)
         self.content_type = ContentType.objects.get_for_model(Article)
         self.max_level = getattr(settings, "COMMENTS_XTD_MAX_THREAD_LEVEL", 0) or 0
         self.now = timezone.now()
@@ -265,46 +267,74 @@ class WordPressImporter:
             # The comments were written without signals: their pages change once, here.
             page_generation_bump(SITE, COMMENTS)
         self._category_parents_resolve()
+        self._galleries_convert()
         for article_pk, attachment_id in self.featured.items():
             if attachment_id not in self.attachments:
                 continue
-            url, alt, caption = self.attachments[attachment_id]
-            if self.media == "download" and self._photo_download(article_pk, url, alt, caption):
+            item = self.attachments[attachment_id]
+            if self.media == "download" and self._photo_download(article_pk, item):
                 continue
             Article.objects.filter(pk=article_pk, featured_image=None).update(
-                photo_url=url[:500], photo_alt=alt[:300], photo_caption=caption[:500]
+                photo_url=item.url[:500], photo_alt=item.alt[:300], photo_caption=item.caption[:500]
             )
+        if self.media == "download":
+            self._bodies_media_download()
 
-    def _photo_download(self, article_pk: int, url: str, alt: str, caption: str) -> bool:
+    def _galleries_convert(self) -> None:
+        """`[gallery]` shortcodes, once every attachment of the file is known. Written with
+        update(): the story is as imported (its `updated_at` says no editor touched it)."""
+        for article_pk, post_id in self.galleries.items():
+            body = Article.objects.filter(pk=article_pk).values_list("body", flat=True).first()
+            converted = GALLERY.sub(
+                lambda m, post_id=post_id: gallery_html(m, self.attachments, post_id), body
+            )
+            left = len(GALLERY.findall(converted))
+            if left:
+                self.summary.notes["[gallery] left as text (its images are not in the export)"] += (
+                    left
+                )
+            if converted != body:
+                converted = _EMPTY_PARAGRAPH.sub("", sanitize_article_html(converted))
+                Article.objects.filter(pk=article_pk).update(body=converted)
+                self.summary.notes["[gallery] shown as a figure of its images"] += 1
+                if self.media == "download":
+                    self.with_uploads.add(article_pk)
+        self.galleries = {}
+
+    def _bodies_media_download(self) -> None:
+        """Every image of the old site's uploads shown or linked in the bodies, into the
+        media library; the bodies point at the library's copies."""
+        alts = {item.url: item.alt for item in self.attachments.values()}
+        for article_pk in sorted(self.with_uploads):
+            body = Article.objects.filter(pk=article_pk).values_list("body", flat=True).first()
+            rewritten = self.media_files.body_rewrite(body or "", alts)
+            if rewritten != body:
+                # Sanitized again: a link to the library's copy is no longer external.
+                rewritten = _EMPTY_PARAGRAPH.sub("", sanitize_article_html(rewritten))
+                Article.objects.filter(pk=article_pk).update(body=rewritten)
+        self.with_uploads = set()
+
+    def _photo_download(self, article_pk: int, item: Attachment) -> bool:
         """Put a featured image into the media library (the wire import's fetcher: no
         private addresses, deadlines, size cap) and point the article and the body's
         <img> of the same file at it. False when it cannot be had (its address is kept)."""
         if self.dry_run:
             self.summary.notes["featured image to download"] += 1
             return True
-        try:
-            photo = photo_download(url)
-            image = image_create(
-                upload=photo,
-                alt=alt[:300],
-                caption=caption[:500],
-                source_note=f"Imported from WordPress: {url}",
-                uploaded_by=self.editor,
-            )
-        except (FetchError, ValidationError) as exc:
-            reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
-            self.summary.notes[f"featured image not downloaded ({reason}), address kept"] += 1
+        image = self.media_files.image(
+            item.url, alt=item.alt, caption=item.caption, what="featured image"
+        )
+        if image is None:
             return False
         article = Article.objects.get(pk=article_pk)
         article.featured_image = image
         article.body = article.body.replace(
-            f'src="{escape(url)}"', f'src="{image.file.url}" data-file="{image.pk}"'
+            f'src="{escape(item.url)}"', f'src="{image.file.url}" data-file="{image.pk}"'
         )
         article.save(update_fields=["featured_image", "body", "updated_at"])
         ImportedItem.objects.filter(
             origin=self.origin, kind=ImportedItem.Kind.POST, object_id=article_pk
         ).update(imported_at=timezone.now())
-        self.summary.notes["featured image downloaded to the media library"] += 1
         return True
 
     def site_start(self, site: Site) -> None:
@@ -312,6 +342,9 @@ class WordPressImporter:
         self.origin = f"wordpress:{address}"[:300]
         # A blog in a folder (example.com/blog/) had its permalinks under that folder.
         self.prefix = urlsplit(address).path.rstrip("/")
+        for url in (site.base_site_url, site.base_blog_url, site.link):
+            if urlsplit(url).netloc:
+                self.media_files.hosts.add(urlsplit(url).netloc)
 
     def _link(self, kind: str, external_id: str):
         return ImportedItem.objects.filter(
@@ -467,11 +500,17 @@ class WordPressImporter:
 
     def post_import(self, post: Post) -> None:
         if post.type == "attachment":
-            self.attachments[post.id] = (
-                post.attachment_url or post.guid,
-                _clean(post.meta.get("_wp_attachment_image_alt", "")),
-                _clean(plain_text(post.excerpt)),
+            url = post.attachment_url or post.guid
+            self.attachments[post.id] = Attachment(
+                url=url,
+                alt=_clean(post.meta.get("_wp_attachment_image_alt", "")),
+                caption=_clean(plain_text(post.excerpt)),
+                parent=post.parent,
             )
+            # Its host serves the uploads (a WordPress.com blog's are on files.wordpress.com).
+            if urlsplit(url).netloc:
+                self.media_files.hosts.add(urlsplit(url).netloc)
+                self.media_files.originals.add(url)
             return
         if post.type != "post":
             self.summary.add("posts", "skipped", f"post type “{post.type}” is not imported")
@@ -522,6 +561,10 @@ class WordPressImporter:
                 fingerprint=fingerprint,
             )
             self.summary.add("posts", "created" if created else "updated")
+            if GALLERY.search(article.body):
+                self.galleries[article.pk] = post.id
+            if self.media == "download" and "://" in article.body:
+                self.with_uploads.add(article.pk)
             for name in converted.unknown_shortcodes:
                 self.summary.notes[f"shortcode [{name}] left as text"] += 1
             if post.status == "private":

@@ -43,7 +43,9 @@ def test_a_superuser_imports_a_wordpress_blog_and_its_discussion_reads_as_thread
     alice = XtdComment.objects.get(user_name="Alice Aubert")
     reply = page.locator(f"#comment-{nadia.pk} #comment-{alice.pk}")
     assert "could you send them to us?" in reply.inner_text()
-    # The [caption] shortcode is a figure in the body, beside the featured photo's own.
+    # The [caption] shortcode is a figure in the body, beside the featured photo's own, and
+    # the [gallery] one of its image (with the attachment's caption).
     captions = page.locator("figure figcaption").all_inner_texts()
-    assert captions == ["The square at 11am", "The square at 11am & rising"]
+    assert captions == ["The square at 11am", "The square at 11am & rising", "The square at 11am"]
+    assert page.locator("text=[gallery").count() == 0
     assert page.locator("text=Nobody cares.").count() == 0  # trashed in WordPress
