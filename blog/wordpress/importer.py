@@ -112,7 +112,13 @@ class _ThreadPlan:
                 row.parent_id = row.thread_id = row.pk
                 continue
             row.parent_id = self.pks[parent]
-            row.thread_id = rows[parent].thread_id if parent in rows else threads[row.parent_id]
+            if parent in rows:
+                row.thread_id = rows[parent].thread_id
+            elif row.parent_id in threads:
+                row.thread_id = threads[row.parent_id]
+            else:  # it answers a comment deleted here since: a thread of its own
+                row.parent_id = row.thread_id = row.pk
+                self.repair = True
 
 
 @dataclass

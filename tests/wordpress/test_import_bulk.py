@@ -183,3 +183,19 @@ def test_a_cached_story_page_shows_comments_imported_later(
         wordpress_import(source=str(wxr(export([1]), name="newer.xml")))
     page = Client().get(story.get_absolute_url()).content.decode()
     assert "Comment 9 on story 1" in page
+
+
+def test_a_reply_to_a_comment_deleted_here_since_starts_its_own_thread(wxr):
+    wordpress_import(source=str(wxr(export([1], comments=[(1, 0, 0)]))))
+    XtdComment.objects.get(comment="Comment 1 on story 1").delete()
+    summary = wordpress_import(
+        source=str(wxr(export([1], comments=[(1, 0, 0), (2, 1, 1)]), name="newer.xml"))
+    )
+    assert summary.counts["comments"]["created"] == 1
+    reply = XtdComment.objects.get(comment="Comment 2 on story 1")
+    assert (reply.parent_id, reply.thread_id, reply.level, reply.order) == (
+        reply.pk,
+        reply.pk,
+        0,
+        1,
+    )
