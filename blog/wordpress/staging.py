@@ -78,15 +78,18 @@ def status_read(token: str) -> dict | None:
 
 
 def staged_import(*, token: str, options: dict, editor_id: int | None) -> dict:
-    """Import the staged export `token` (the admin's confirmed options: file name, author
-    map, pingbacks), recording its progress and then its summary or its error with
-    `status_write`; the staged file is removed at the end. Returns the last status."""
+    """Import the staged export `token` (the admin's options: file name, author map,
+    pingbacks, dry_run), recording its progress and then its summary or its error with
+    `status_write`. A dry run that succeeds leaves the file staged for the import ("checked",
+    with the options to confirm); otherwise the staged file is removed at the end. Returns
+    the last status."""
     from django.contrib.auth import get_user_model
 
     from blog.wordpress.importer import wordpress_import
     from blog.wordpress.parse import WXRError
 
     name = options.get("name", "")
+    dry_run = bool(options.get("dry_run"))
     path = export_staged(token)
     if path is None:
         status = {"state": "failed", "name": name, "error": "The uploaded file is gone."}
@@ -98,22 +101,25 @@ def staged_import(*, token: str, options: dict, editor_id: int | None) -> dict:
             token,
             state="running",
             name=name,
+            dry_run=dry_run,
             percent=min(100, round(100 * read / size)) if size else 0,
             posts=summary.counts["posts"]["created"] + summary.counts["posts"]["updated"],
             comments=summary.counts["comments"]["created"],
         )
 
     editor = get_user_model().objects.filter(pk=editor_id).first() if editor_id else None
-    status_write(token, state="running", name=name, percent=0, posts=0, comments=0)
+    status_write(token, state="running", name=name, dry_run=dry_run, percent=0, posts=0, comments=0)
+    keep = False
     try:
         summary = wordpress_import(
             source=str(path),
+            dry_run=dry_run,
             author_map=options.get("author_map") or {},
             pingbacks=options.get("pingbacks", False),
             editor=editor,
             progress=progress,
         )
-    except WXRError as exc:  # the file changed since its dry run; nothing was saved
+    except WXRError as exc:  # not a complete export (or changed since its dry run)
         status = {"state": "failed", "name": name, "error": f"{exc}. Nothing was imported."}
     except Exception:
         status_write(
@@ -125,7 +131,12 @@ def staged_import(*, token: str, options: dict, editor_id: int | None) -> dict:
         raise
     else:
         status = {"state": "done", "name": name, "summary": summary.to_dict()}
+        if dry_run:
+            keep = True
+            confirm = {key: value for key, value in options.items() if key != "dry_run"}
+            status |= {"state": "checked", "options": {**confirm, "token": token}}
     finally:
-        export_unstage(token)
+        if not keep:
+            export_unstage(token)
     status_write(token, **status)
     return status

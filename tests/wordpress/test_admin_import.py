@@ -1,11 +1,9 @@
 """The admin's "Import from WordPress": upload, a dry run's summary, then the import."""
 
 import pytest
-from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from blog.admin_wordpress import SIGNING_SALT
 from blog.models import Article
 from blog.wordpress import importer, wordpress_import
 from blog.wordpress.staging import staged_import, status_write
@@ -21,9 +19,10 @@ def staging(settings, tmp_path):
     settings.WORDPRESS_IMPORT_DIR = tmp_path / "staged"
 
 
-def upload(client, data=None, **fields):
+def upload(client, data=None, follow=True, **fields):
+    """Upload an export; followed, the page of its dry run (run at once in tests)."""
     export = SimpleUploadedFile("field-notes.xml", data or FIELD_NOTES.read_bytes())
-    return client.post(URL, {"export": export, **fields})
+    return client.post(URL, {"export": export, **fields}, follow=follow)
 
 
 def summary_cells(response, kind):
@@ -79,24 +78,42 @@ def queued(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
-def test_a_queued_import_shows_a_page_that_reloads_until_the_summary(client, editor, queued):
+def worker_runs(status_url, dry_run):
+    """What the task worker does with the queued task of the page at `status_url`."""
+    token = status_url.rstrip("/").rsplit("/", 1)[1]
+    options = {"token": token, "name": "field-notes.xml", "author_map": {}, "pingbacks": False}
+    staged_import(token=token, options={**options, "dry_run": dry_run}, editor_id=None)
+    return token
+
+
+def test_the_dry_run_and_the_import_show_pages_that_reload_until_their_summary(
+    client, editor, queued
+):
     client.force_login(editor)
-    confirm = confirmation(client)
-    response = client.post(URL, {"confirm": confirm})
-    status_url = response["Location"]
+    status_url = upload(client, follow=False)["Location"]
     page = parse(client.get(status_url))
     assert page.xpath('//meta[@http-equiv="refresh"]/@content') == ["2"]
+    assert "Checking" in page.xpath('string(//p[@class="wordpress-outcome"])')
     assert "Waiting for the task worker" in page.xpath('string(//*[@id="wordpress-progress-text"])')
-    assert not Article.objects.exists()
-    # Confirmed again while it waits: still one import.
-    assert client.post(URL, {"confirm": confirm})["Location"] == status_url
 
-    token = status_url.rstrip("/").rsplit("/", 1)[1]
-    options = signing.loads(confirm, salt=SIGNING_SALT)
-    staged_import(token=token, options=options, editor_id=editor.pk)  # the worker's part
+    worker_runs(status_url, dry_run=True)
     response = client.get(status_url)
     assert summary_cells(response, "Posts")[:4] == ["6", "0", "2", "0"]
     assert not parse(response).xpath('//meta[@http-equiv="refresh"]')
+    assert not Article.objects.exists()
+
+    confirm = parse(response).xpath('//input[@name="confirm"]/@value')[0]
+    assert client.post(URL, {"confirm": confirm})["Location"] == status_url
+    page = parse(client.get(status_url))
+    assert "Importing" in page.xpath('string(//p[@class="wordpress-outcome"])')
+    assert page.xpath('//meta[@http-equiv="refresh"]/@content') == ["2"]
+    # Confirmed again while it waits: still one import.
+    assert client.post(URL, {"confirm": confirm})["Location"] == status_url
+
+    worker_runs(status_url, dry_run=False)
+    response = client.get(status_url)
+    assert "Imported" in parse(response).xpath('string(//p[@class="wordpress-outcome"])')
+    assert summary_cells(response, "Posts")[:4] == ["6", "0", "2", "0"]
     assert Article.objects.count() == 6
 
 
@@ -113,12 +130,13 @@ def test_a_running_import_shows_how_far_it_is(client, editor):
 
 def test_an_import_that_fails_in_the_worker_says_why(client, editor, queued, settings):
     client.force_login(editor)
-    confirm = confirmation(client)
-    status_url = client.post(URL, {"confirm": confirm})["Location"]
-    token = status_url.rstrip("/").rsplit("/", 1)[1]
+    status_url = upload(client, follow=False)["Location"]
+    token = worker_runs(status_url, dry_run=True)
+    confirm = parse(client.get(status_url)).xpath('//input[@name="confirm"]/@value')[0]
+    client.post(URL, {"confirm": confirm})
     staged = settings.WORDPRESS_IMPORT_DIR / f"{token}.xml"
     staged.write_bytes(FIELD_NOTES.read_bytes()[:5000])  # the file changed since its dry run
-    staged_import(token=token, options=signing.loads(confirm, salt=SIGNING_SALT), editor_id=None)
+    worker_runs(status_url, dry_run=False)
     error = parse(client.get(status_url)).xpath('string(//p[@class="errornote"])')
     assert "line " in error and "Nothing was imported." in error
     assert not Article.objects.exists()
@@ -141,8 +159,8 @@ def test_a_forged_confirmation_imports_nothing(client, editor):
 def test_a_truncated_upload_shows_its_line_and_saves_nothing(client, editor):
     client.force_login(editor)
     response = upload(client, data=FIELD_NOTES.read_bytes()[:5000])
-    errors = " ".join(parse(response).xpath('//ul[@class="errorlist"]//text()'))
-    assert "line " in errors and "Nothing was imported." in errors
+    error = parse(response).xpath('string(//p[@class="errornote"])')
+    assert "line " in error and "Nothing was imported." in error
     assert not Article.objects.exists()
 
 
