@@ -1,6 +1,9 @@
 """The admin's "Import from WordPress" (superusers): upload an export, read the dry run's
-summary, then import it; and "Export to WordPress", a download. The upload is staged (blog/wordpress/staging.py) between the two
-steps; the options travel signed, so the confirmation imports what the summary showed."""
+summary, then import it; and "Export to WordPress", a download. The upload is staged
+(blog/wordpress/staging.py) between the two steps; the options travel signed, so the
+confirmation imports what the summary showed. The dry run and the confirmed import run as
+a task (`wordpress_import_task`, by the task worker); their page shows a progress bar,
+reloading itself, then the summary."""
 
 import tempfile
 
@@ -16,12 +19,19 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog.forms import WordPressImportForm
-from blog.wordpress import WXRError, wordpress_import
+from blog.tasks import wordpress_import_task
+from blog.wordpress import ImportSummary
 from blog.wordpress.export import wordpress_export
-from blog.wordpress.staging import export_stage, export_staged, export_unstage
+from blog.wordpress.staging import (
+    export_stage,
+    export_staged,
+    status_read,
+    status_write,
+)
 
 SIGNING_SALT = "blog.wordpress-import"
 CONFIRM_MAX_AGE = 3600
+REFRESH_SECONDS = 2  # the progress page reloads itself this often
 
 
 class WordPressImportAdminMixin:
@@ -31,6 +41,11 @@ class WordPressImportAdminMixin:
                 "import-wordpress/",
                 self.admin_site.admin_view(self.wordpress_import_view),
                 name="blog_article_wordpress_import",
+            ),
+            path(
+                "import-wordpress/<str:token>/",
+                self.admin_site.admin_view(self.wordpress_import_status_view),
+                name="blog_article_wordpress_import_status",
             ),
             path(
                 "export-wordpress/",
@@ -70,15 +85,12 @@ class WordPressImportAdminMixin:
                 "author_map": form.cleaned_data["author_map"],
                 "pingbacks": form.cleaned_data["pingbacks"],
             }
-            try:
-                summary = _run(options, dry_run=True, editor=request.user)
-            except WXRError as exc:
-                export_unstage(token)
-                form.add_error("export", f"{exc}. Nothing was imported.")
-            else:
-                context["summary"] = summary
-                context["confirm"] = signing.dumps(options, salt=SIGNING_SALT)
-                context["file_name"] = options["name"]
+            # The dry run is a task too: a large export takes minutes to check.
+            status_write(token, state="queued", name=options["name"], dry_run=True)
+            wordpress_import_task.enqueue(
+                token=token, options={**options, "dry_run": True}, editor_id=request.user.pk
+            )
+            return redirect("admin:blog_article_wordpress_import_status", token=token)
         return self._wordpress_page(request, context)
 
     def _wordpress_import_confirm(self, request):
@@ -93,16 +105,38 @@ class WordPressImportAdminMixin:
                 request, "That upload is no longer here: upload the export again.", messages.ERROR
             )
             return redirect("admin:blog_article_wordpress_import")
-        try:
-            summary = _run(options, dry_run=False, editor=request.user)
-        except WXRError as exc:  # the file changed under us; nothing was saved
-            self.message_user(request, f"{exc}. Nothing was imported.", messages.ERROR)
+        token = options["token"]
+        status = status_read(token) or {}
+        if status.get("state") == "checked":  # confirmed twice: the first import goes on
+            status_write(token, state="queued", name=options["name"], dry_run=False)
+            wordpress_import_task.enqueue(
+                token=token, options={**options, "dry_run": False}, editor_id=request.user.pk
+            )
+        return redirect("admin:blog_article_wordpress_import_status", token=token)
+
+    def wordpress_import_status_view(self, request, token):
+        """The dry run, then the confirmed import: its progress while the task worker
+        reads the file (the page reloads itself, no script needed), then its summary (the
+        dry run's with the button that imports it)."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        status = status_read(token)
+        if status is None:
+            self.message_user(request, "There is no such import.", messages.ERROR)
             return redirect("admin:blog_article_wordpress_import")
-        finally:
-            export_unstage(options["token"])
-        return self._wordpress_page(
-            request, {"summary": summary, "file_name": options["name"], "done": True}
-        )
+        context = {"file_name": status.get("name", ""), "status": status}
+        if status["state"] == "checked":
+            context |= {
+                "summary": ImportSummary.from_dict(status["summary"]),
+                "confirm": signing.dumps(status["options"], salt=SIGNING_SALT),
+            }
+        elif status["state"] == "done":
+            context |= {"summary": ImportSummary.from_dict(status["summary"]), "done": True}
+        elif status["state"] == "failed":
+            context["error"] = status.get("error", "The import failed.")
+        else:
+            context["refresh_seconds"] = REFRESH_SECONDS
+        return self._wordpress_page(request, context)
 
     def _wordpress_page(self, request, context):
         context = {
@@ -112,13 +146,3 @@ class WordPressImportAdminMixin:
             **context,
         }
         return TemplateResponse(request, "admin/blog/article/wordpress_import.html", context)
-
-
-def _run(options, *, dry_run, editor):
-    return wordpress_import(
-        source=str(export_staged(options["token"])),
-        dry_run=dry_run,
-        author_map=options["author_map"],
-        pingbacks=options["pingbacks"],
-        editor=editor,
-    )

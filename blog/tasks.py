@@ -56,3 +56,12 @@ def image_renditions_enqueue(*, storage, file_name, sender, new=None, old=None) 
             storage=storage, file_name=file_name, sender=sender, new=new or [], old=old or []
         )
     )
+
+
+@task()
+def wordpress_import_task(token: str, options: dict, editor_id: int | None = None) -> dict:
+    """The admin's confirmed WordPress import (blog/wordpress/staging.py): its progress and
+    summary go beside the staged file, where the admin's progress page reads them."""
+    from blog.wordpress.staging import staged_import
+
+    return staged_import(token=token, options=options, editor_id=editor_id)

@@ -13,9 +13,12 @@ redirects) read and fill one importer's maps of WordPress IDs, which a split wou
 around between modules.
 """
 
+import contextlib
 import hashlib
 import ipaddress
+import os
 import re
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html import escape
@@ -28,24 +31,24 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import models, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_comments_xtd.models import XtdComment
 
-from blog.media import image_create
 from blog.models import Article, Category, ImportedItem, Redirect, Tag
+from blog.pagecache import COMMENTS, SITE, page_generation_bump
 from blog.redirects import redirect_add
 from blog.sanitize import sanitize_article_html
 from blog.validators import storable
-from blog.wire.fetch import FetchError, photo_download
+from blog.wordpress.bulk import comments_create, comments_threads_write
 from blog.wordpress.export import PHOTO_ALT_META, PHOTO_CAPTION_META, PHOTO_META
 from blog.wordpress.markup import comment_text, plain_text, wordpress_html
+from blog.wordpress.media import GALLERY, Attachment, MediaFiles, gallery_html
 from blog.wordpress.parse import Author, Comment, Post, Site, Term, parse_date, wxr_read
 from comments.discussion.services import threads_repair
 from comments.models import CommentModeration
-from comments.moderation.learned import SPAM, learned_train
+from comments.moderation.learned import SPAM, learned_train, learned_train_new
 
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\s*")
 KINDS = ("authors", "categories", "tags", "posts", "comments", "redirects")
@@ -68,6 +71,54 @@ COMMENT_STATES = {
     "post-trashed": CommentModeration.Status.REMOVED,
 }
 COMMENT_FIELDS = ["thread_id", "parent_id", "level", "order", "nested_count"]
+# Comments written together (those of one post, or of several small ones): a few
+# statements a batch. Memory holds one batch.
+COMMENT_BATCH = 2000
+PROGRESS_SECONDS = 1.0
+
+
+def _chunks(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _links_add(through, article, name: str, targets) -> None:
+    """A new article's categories or tags (no m2m signal: nothing here listens to one)."""
+    targets = list(dict.fromkeys(targets))
+    if targets:
+        through.objects.bulk_create([through(article=article, **{name: t}) for t in targets])
+
+
+@dataclass
+class _ThreadPlan:
+    """One post's new comments, in parents-first order: (comment, row, the WordPress ID of
+    the comment it answers or ""), and what their thread pointers are made of."""
+
+    article: Article
+    repair: bool  # the discussion had comments: placed by threads_repair once written
+    created: list = field(default_factory=list)
+    pks: dict = field(default_factory=dict)  # WordPress ID → comment pk, old and new
+    outside: set = field(default_factory=set)  # pks of earlier imports' comments answered
+
+    def pointers_set(self, threads: dict) -> None:
+        """Once the rows have their keys: xtd's `parent_id` and `thread_id` (a thread's
+        first comment is its own parent and names the thread), as `XtdComment.save` sets
+        them. `threads`: the thread of each comment in `outside`."""
+        rows = {}
+        for comment, row, parent in self.created:
+            self.pks[comment.id] = row.pk
+            rows[comment.id] = row
+            if not parent:
+                row.parent_id = row.thread_id = row.pk
+                continue
+            row.parent_id = self.pks[parent]
+            if parent in rows:
+                row.thread_id = rows[parent].thread_id
+            elif row.parent_id in threads:
+                row.thread_id = threads[row.parent_id]
+            else:  # it answers a comment deleted here since: a thread of its own
+                row.parent_id = row.thread_id = row.pk
+                self.repair = True
 
 
 @dataclass
@@ -100,6 +151,26 @@ class ImportSummary:
             }
             for kind in self.kinds
         ]
+
+    def to_dict(self) -> dict:
+        """As JSON can hold it (the admin's import task hands it to the progress page)."""
+        return {
+            "dry_run": self.dry_run,
+            "kinds": list(self.kinds),
+            "counts": {kind: dict(counter) for kind, counter in self.counts.items()},
+            "reasons": {kind: dict(counter) for kind, counter in self.reasons.items()},
+            "notes": dict(self.notes),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportSummary":
+        return cls(
+            dry_run=data["dry_run"],
+            kinds=tuple(data["kinds"]),
+            counts={kind: Counter(counts) for kind, counts in data["counts"].items()},
+            reasons={kind: Counter(reasons) for kind, reasons in data["reasons"].items()},
+            notes=Counter(data["notes"]),
+        )
 
     def note_lines(self) -> list[str]:
         return [f"{note} ({n})" for note, n in self.notes.most_common()]
@@ -172,11 +243,17 @@ class WordPressImporter:
         self.categories: dict[str, Category] = {}  # WordPress slug → category
         self.category_parents: list[tuple[Category, str, str]] = []
         self.tags: dict[str, Tag] = {}
-        self.attachments: dict[str, tuple[str, str, str]] = {}  # id → (url, alt, caption)
+        self.attachments: dict[str, Attachment] = {}  # WordPress ID → its file
         self.featured: dict[int, str] = {}  # article pk → attachment id
+        self.galleries: dict[int, str] = {}  # article pk → post ID, for `[gallery]`
+        self.with_uploads: set[int] = set()  # article pks whose bodies show old uploads
+        self.media_files = MediaFiles(editor=editor, dry_run=self.dry_run, notes=summary.notes)
         self.content_type = ContentType.objects.get_for_model(Article)
         self.max_level = getattr(settings, "COMMENTS_XTD_MAX_THREAD_LEVEL", 0) or 0
         self.now = timezone.now()
+        self.comments_queued: list[tuple[list[Comment], Article]] = []
+        self.comments_queued_count = 0
+        self.comments_written = False
 
     # --- dispatch ----------------------------------------------------------------------
 
@@ -191,47 +268,79 @@ class WordPressImporter:
             self.post_import(value)
 
     def finish(self) -> None:
+        self.comments_flush()
+        if self.comments_written:
+            # The comments were written without signals: their pages change once, here.
+            page_generation_bump(SITE, COMMENTS)
         self._category_parents_resolve()
+        self._galleries_convert()
         for article_pk, attachment_id in self.featured.items():
             if attachment_id not in self.attachments:
                 continue
-            url, alt, caption = self.attachments[attachment_id]
-            if self.media == "download" and self._photo_download(article_pk, url, alt, caption):
+            item = self.attachments[attachment_id]
+            if self.media == "download" and self._photo_download(article_pk, item):
                 continue
             Article.objects.filter(pk=article_pk, featured_image=None).update(
-                photo_url=url[:500], photo_alt=alt[:300], photo_caption=caption[:500]
+                photo_url=item.url[:500], photo_alt=item.alt[:300], photo_caption=item.caption[:500]
             )
+        if self.media == "download":
+            self._bodies_media_download()
 
-    def _photo_download(self, article_pk: int, url: str, alt: str, caption: str) -> bool:
+    def _galleries_convert(self) -> None:
+        """`[gallery]` shortcodes, once every attachment of the file is known. Written with
+        update(): the story is as imported (its `updated_at` says no editor touched it)."""
+        for article_pk, post_id in self.galleries.items():
+            body = Article.objects.filter(pk=article_pk).values_list("body", flat=True).first()
+            converted = GALLERY.sub(
+                lambda m, post_id=post_id: gallery_html(m, self.attachments, post_id), body
+            )
+            left = len(GALLERY.findall(converted))
+            if left:
+                self.summary.notes["[gallery] left as text (its images are not in the export)"] += (
+                    left
+                )
+            if converted != body:
+                converted = _EMPTY_PARAGRAPH.sub("", sanitize_article_html(converted))
+                Article.objects.filter(pk=article_pk).update(body=converted)
+                self.summary.notes["[gallery] shown as a figure of its images"] += 1
+                if self.media == "download":
+                    self.with_uploads.add(article_pk)
+        self.galleries = {}
+
+    def _bodies_media_download(self) -> None:
+        """Every image of the old site's uploads shown or linked in the bodies, into the
+        media library; the bodies point at the library's copies."""
+        alts = {item.url: item.alt for item in self.attachments.values()}
+        for article_pk in sorted(self.with_uploads):
+            body = Article.objects.filter(pk=article_pk).values_list("body", flat=True).first()
+            rewritten = self.media_files.body_rewrite(body or "", alts)
+            if rewritten != body:
+                # Sanitized again: a link to the library's copy is no longer external.
+                rewritten = _EMPTY_PARAGRAPH.sub("", sanitize_article_html(rewritten))
+                Article.objects.filter(pk=article_pk).update(body=rewritten)
+        self.with_uploads = set()
+
+    def _photo_download(self, article_pk: int, item: Attachment) -> bool:
         """Put a featured image into the media library (the wire import's fetcher: no
         private addresses, deadlines, size cap) and point the article and the body's
         <img> of the same file at it. False when it cannot be had (its address is kept)."""
         if self.dry_run:
             self.summary.notes["featured image to download"] += 1
             return True
-        try:
-            photo = photo_download(url)
-            image = image_create(
-                upload=photo,
-                alt=alt[:300],
-                caption=caption[:500],
-                source_note=f"Imported from WordPress: {url}",
-                uploaded_by=self.editor,
-            )
-        except (FetchError, ValidationError) as exc:
-            reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
-            self.summary.notes[f"featured image not downloaded ({reason}), address kept"] += 1
+        image = self.media_files.image(
+            item.url, alt=item.alt, caption=item.caption, what="featured image"
+        )
+        if image is None:
             return False
         article = Article.objects.get(pk=article_pk)
         article.featured_image = image
         article.body = article.body.replace(
-            f'src="{escape(url)}"', f'src="{image.file.url}" data-file="{image.pk}"'
+            f'src="{escape(item.url)}"', f'src="{image.file.url}" data-file="{image.pk}"'
         )
         article.save(update_fields=["featured_image", "body", "updated_at"])
         ImportedItem.objects.filter(
             origin=self.origin, kind=ImportedItem.Kind.POST, object_id=article_pk
         ).update(imported_at=timezone.now())
-        self.summary.notes["featured image downloaded to the media library"] += 1
         return True
 
     def site_start(self, site: Site) -> None:
@@ -239,6 +348,9 @@ class WordPressImporter:
         self.origin = f"wordpress:{address}"[:300]
         # A blog in a folder (example.com/blog/) had its permalinks under that folder.
         self.prefix = urlsplit(address).path.rstrip("/")
+        for url in (site.base_site_url, site.base_blog_url, site.link):
+            if urlsplit(url).netloc:
+                self.media_files.hosts.add(urlsplit(url).netloc)
 
     def _link(self, kind: str, external_id: str):
         return ImportedItem.objects.filter(
@@ -394,11 +506,17 @@ class WordPressImporter:
 
     def post_import(self, post: Post) -> None:
         if post.type == "attachment":
-            self.attachments[post.id] = (
-                post.attachment_url or post.guid,
-                _clean(post.meta.get("_wp_attachment_image_alt", "")),
-                _clean(plain_text(post.excerpt)),
+            url = post.attachment_url or post.guid
+            self.attachments[post.id] = Attachment(
+                url=url,
+                alt=_clean(post.meta.get("_wp_attachment_image_alt", "")),
+                caption=_clean(plain_text(post.excerpt)),
+                parent=post.parent,
             )
+            # Its host serves the uploads (a WordPress.com blog's are on files.wordpress.com).
+            if urlsplit(url).netloc:
+                self.media_files.hosts.add(urlsplit(url).netloc)
+                self.media_files.originals.add(url)
             return
         if post.type != "post":
             self.summary.add("posts", "skipped", f"post type “{post.type}” is not imported")
@@ -435,8 +553,12 @@ class WordPressImporter:
             article.slug = self._article_slug(post, article)
             created = article.pk is None
             article.save()
-            article.categories.set(categories)
-            article.tags.set(tags)
+            if created:  # nothing to compare with: the links in two inserts
+                _links_add(Article.categories.through, article, "category", categories)
+                _links_add(Article.tags.through, article, "tag", tags)
+            else:
+                article.categories.set(categories)
+                article.tags.set(tags)
             self._link_save(
                 link,
                 kind=ImportedItem.Kind.POST,
@@ -445,6 +567,10 @@ class WordPressImporter:
                 fingerprint=fingerprint,
             )
             self.summary.add("posts", "created" if created else "updated")
+            if GALLERY.search(article.body):
+                self.galleries[article.pk] = post.id
+            if self.media == "download" and "://" in article.body:
+                self.with_uploads.add(article.pk)
             for name in converted.unknown_shortcodes:
                 self.summary.notes[f"shortcode [{name}] left as text"] += 1
             if post.status == "private":
@@ -459,7 +585,7 @@ class WordPressImporter:
         has_photo = article.photo_url or article.featured_image_id
         if thumbnail and self.media in ("link", "download") and not has_photo:
             self.featured[article.pk] = thumbnail
-        self.comments_import(post, article)
+        self.comments_queue(post, article)
 
     def _wirepress_photo_link(self, post: Post, article: Article) -> None:
         """The featured photo of an export written by a Wirepress site (export.py)."""
@@ -522,77 +648,51 @@ class WordPressImporter:
 
     # --- comments ----------------------------------------------------------------------
 
-    def comments_import(self, post: Post, article: Article) -> None:
+    def comments_queue(self, post: Post, article: Article) -> None:
+        """Keep the post's comments to write with those of the next posts (`COMMENT_BATCH`
+        at a time): a few statements per batch instead of a few per comment."""
         if not post.comments:
             return
-        links = {
-            link.external_id: link
-            for link in ImportedItem.objects.filter(
-                origin=self.origin,
-                kind=ImportedItem.Kind.COMMENT,
-                external_id__in=[c.id for c in post.comments],
-            )
-        }
-        pks = {external_id: link.object_id for external_id, link in links.items()}
-        new = []
-        for comment in post.comments:
-            if comment.id in links:
-                self._comment_update(comment, links[comment.id])
-            elif comment.type in ("pingback", "trackback") and not self.pingbacks:
-                self.summary.add(
-                    "comments", "skipped", f"{comment.type} (--pingbacks imports them)"
-                )
-            elif not comment.id:
-                self.summary.add("comments", "failed", "no comment ID")
-            else:
-                new.append(comment)
-        if not new:
+        self.comments_queued.append((post.comments, article))
+        self.comments_queued_count += len(post.comments)
+        if self.comments_queued_count >= COMMENT_BATCH:
+            self.comments_flush()
+
+    def comments_flush(self) -> None:
+        queued, self.comments_queued, self.comments_queued_count = self.comments_queued, [], 0
+        if not queued:
             return
-        by_id = {c.id: c for c in new}
-        new.sort(key=lambda c: (c.date_gmt or c.date, int(c.id) if c.id.isdigit() else 0))
-        # Parents before replies: one generation at a time, so a reply's parent has its row.
-        parents: dict[str, str] = {}
-        for comment in new:
-            parents[comment.id] = self._comment_parent(comment, by_id, pks)
-        generations = defaultdict(list)
-        for comment in new:
-            generations[self._depth(comment.id, parents)].append(comment)
-        article_comments = XtdComment.norel_objects.filter(
-            content_type=self.content_type, object_pk=str(article.pk)
+        links = self._links(
+            ImportedItem.Kind.COMMENT, [c.id for comments, _article in queued for c in comments]
         )
-        # A first import places every comment in its thread before inserting it; comments
-        # added to an existing discussion are placed afterwards, with the ones there.
-        had_comments = article_comments.exists()
-        positions = {} if had_comments else self._thread_positions(new, parents)
-        outside = {pks[p] for p in parents.values() if p and p not in by_id}
-        threads = dict(
-            XtdComment.norel_objects.filter(pk__in=outside).values_list("pk", "thread_id")
-        )
-        created, rows = [], {}
-        for depth in sorted(generations):
-            for comment in generations[depth]:
-                parent = parents[comment.id]
-                row = self._comment_row(comment, article, parent, pks)
-                if parent:
-                    row.thread_id = (
-                        rows[parent].thread_id if parent in rows else threads[pks[parent]]
-                    )
-                if comment.id in positions:
-                    row.level, row.order, row.nested_count = positions[comment.id]
-                # Django's plain save: xtd's would place each row in its thread with a few
-                # queries more.
-                models.Model.save(row, force_insert=True)
-                if not parent:
-                    # xtd's convention: a thread's first comment is its own parent and
-                    # names the thread (stored below, one statement for all).
-                    row.parent_id = row.thread_id = row.pk
-                pks[comment.id] = row.pk
-                rows[comment.id] = row
-                created.append((comment, row))
-        firsts = [row.pk for comment, row in created if not parents[comment.id]]
-        XtdComment.norel_objects.filter(pk__in=firsts).update(parent_id=F("pk"), thread_id=F("pk"))
-        if had_comments:
-            threads_repair(content_type=self.content_type, object_pk=str(article.pk))
+        discussed = set()
+        for chunk in _chunks([str(article.pk) for _comments, article in queued]):
+            discussed |= set(
+                XtdComment.norel_objects.filter(content_type=self.content_type, object_pk__in=chunk)
+                .values_list("object_pk", flat=True)
+                .distinct()
+            )
+        plans = [
+            self._comments_plan(comments, article, links, str(article.pk) in discussed)
+            for comments, article in queued
+        ]
+        plans = [plan for plan in plans if plan.created]
+        if not plans:
+            return
+        threads = {}  # thread of each comment answered that an earlier import wrote
+        for chunk in _chunks(sorted({pk for plan in plans for pk in plan.outside})):
+            threads |= dict(
+                XtdComment.norel_objects.filter(pk__in=chunk).values_list("pk", "thread_id")
+            )
+        rows = [row for plan in plans for _comment, row, _parent in plan.created]
+        comments_create(rows)
+        for plan in plans:
+            plan.pointers_set(threads)
+        comments_threads_write(rows)
+        for plan in plans:
+            if plan.repair:
+                threads_repair(content_type=self.content_type, object_pk=str(plan.article.pk))
+        created = [(comment, row) for plan in plans for comment, row, _parent in plan.created]
         self._moderation_create(created)
         ImportedItem.objects.bulk_create(
             [
@@ -608,7 +708,61 @@ class WordPressImporter:
             ],
             batch_size=500,
         )
+        self.comments_written = True
         self.summary.add("comments", "created", count=len(created))
+
+    def _links(self, kind: str, external_ids: list[str]) -> dict:
+        links = {}
+        for chunk in _chunks(external_ids):
+            links |= {
+                link.external_id: link
+                for link in ImportedItem.objects.filter(
+                    origin=self.origin, kind=kind, external_id__in=chunk
+                )
+            }
+        return links
+
+    def _comments_plan(self, comments, article, links, discussed: bool) -> "_ThreadPlan":
+        """What to write of one post's comments: updates are made at once, new comments
+        planned (rows in parents-first order, their places in the threads)."""
+        plan = _ThreadPlan(article=article, repair=discussed)
+        pks = plan.pks
+        new = []
+        for comment in comments:
+            if comment.id in links:
+                pks[comment.id] = links[comment.id].object_id
+                self._comment_update(comment, links[comment.id])
+            elif comment.type in ("pingback", "trackback") and not self.pingbacks:
+                self.summary.add(
+                    "comments", "skipped", f"{comment.type} (--pingbacks imports them)"
+                )
+            elif not comment.id:
+                self.summary.add("comments", "failed", "no comment ID")
+            else:
+                new.append(comment)
+        if not new:
+            return plan
+        by_id = {c.id: c for c in new}
+        new.sort(key=lambda c: (c.date_gmt or c.date, int(c.id) if c.id.isdigit() else 0))
+        parents: dict[str, str] = {}
+        for comment in new:
+            parents[comment.id] = self._comment_parent(comment, by_id, pks)
+        # Parents before replies, one generation after the other, as the comments were
+        # written one by one before: a reply's key is larger than its parent's.
+        generations = defaultdict(list)
+        for comment in new:
+            generations[self._depth(comment.id, parents)].append(comment)
+        # A first import places every comment in its thread before inserting it; comments
+        # added to an existing discussion are placed afterwards, with the ones there.
+        positions = {} if discussed else self._thread_positions(new, parents)
+        plan.outside = {pks[p] for p in parents.values() if p and p not in by_id}
+        for depth in sorted(generations):
+            for comment in generations[depth]:
+                row = self._comment_row(comment, article)
+                if comment.id in positions:
+                    row.level, row.order, row.nested_count = positions[comment.id]
+                plan.created.append((comment, row, parents[comment.id]))
+        return plan
 
     def _comment_parent(self, comment: Comment, by_id, pks) -> str:
         """The WordPress ID of the comment this one answers ("" for none), moved up to an
@@ -635,7 +789,7 @@ class WordPressImporter:
             depth, node = depth + 1, parents[node]
         return depth
 
-    def _comment_row(self, comment: Comment, article: Article, parent: str, pks) -> XtdComment:
+    def _comment_row(self, comment: Comment, article: Article) -> XtdComment:
         status = COMMENT_STATES.get(comment.approved, CommentModeration.Status.HELD)
         submitted = parse_date(comment.date_gmt) or parse_date(comment.date, tz=self.tz) or self.now
         url = comment.url if comment.url.startswith(("http://", "https://")) else ""
@@ -652,7 +806,6 @@ class WordPressImporter:
             ip_address=_ip(comment.ip),
             is_public=status == CommentModeration.Status.PUBLISHED,
             is_removed=status == CommentModeration.Status.REMOVED,
-            parent_id=pks.get(parent, 0) if parent else 0,
         )
 
     def _thread_positions(self, new: list[Comment], parents: dict[str, str]) -> dict:
@@ -684,11 +837,11 @@ class WordPressImporter:
                 # WordPress's spam is an editor's (or Akismet's) decision: the learned
                 # filter is taught it, as when an editor marks spam here.
                 record.reviewed_by, record.reviewed_at = self.editor, self.now
+                record.trained_as = SPAM
                 spam.append(row)
             records.append(record)
         CommentModeration.objects.bulk_create(records, batch_size=500)
-        for row in spam:
-            learned_train(comment=row, label=SPAM)
+        learned_train_new(comments=spam, label=SPAM)
 
     def _comment_fingerprint(self, comment: Comment) -> str:
         return _fingerprint(comment.content, comment.approved, comment.author, comment.email)
@@ -734,14 +887,17 @@ def wordpress_import(
     pingbacks: bool = False,
     editor=None,
     time_zone: str | None = None,
+    progress=None,
 ) -> ImportSummary:
     """Import the WordPress export `source` (a path or a binary file) in one transaction.
     `author_map` maps WordPress logins to accounts here (username or email); `media` is
     "download" (featured images into the media library), "link" (they keep their WordPress
     address) or "skip"; `pingbacks` imports
     pingbacks and trackbacks as comments; `editor` is recorded as the reviewer of imported
-    spam; `time_zone` reads dates that WordPress wrote without their UTC twin. Raises
-    `WXRError` (nothing saved) for a file that is not a complete export."""
+    spam; `time_zone` reads dates that WordPress wrote without their UTC twin;
+    `progress(read, size, summary)`, when given, is called as the file is read (bytes read
+    of its size, at most every `PROGRESS_SECONDS`) and once at its end. Raises `WXRError`
+    (nothing saved) for a file that is not a complete export."""
     summary = ImportSummary(dry_run=dry_run)
     importer = WordPressImporter(
         summary=summary,
@@ -751,10 +907,21 @@ def wordpress_import(
         editor=editor,
         time_zone=time_zone,
     )
-    with transaction.atomic():
-        for value in wxr_read(source):
-            importer.take(value)
-        importer.finish()
-        if dry_run:
-            transaction.set_rollback(True)
+    with contextlib.ExitStack() as stack:
+        size = 0
+        if progress is not None and isinstance(source, str | os.PathLike):
+            size = os.path.getsize(source)
+            source = stack.enter_context(open(source, "rb"))  # noqa: SIM115
+        report_at = time.monotonic() + PROGRESS_SECONDS
+        with transaction.atomic():
+            for value in wxr_read(source):
+                importer.take(value)
+                if progress is not None and time.monotonic() >= report_at:
+                    progress(source.tell() if size else 0, size, summary)
+                    report_at = time.monotonic() + PROGRESS_SECONDS
+            importer.finish()
+            if dry_run:
+                transaction.set_rollback(True)
+        if progress is not None:
+            progress(size, size, summary)
     return summary

@@ -105,7 +105,8 @@ def wordpress_html(content: str) -> Converted:
     html = EMBED.sub(lambda m: f"\n\n{_link(m.group(1))}\n\n", html)
     # WordPress turns a URL alone on its line into an embed: here, a plain link.
     html = URL_LINE.sub(lambda m: f"\n\n{_link(m.group(1))}\n\n", html)
-    unknown = sorted({m.group(1).lower() for m in SHORTCODE.finditer(html)})
+    # [gallery] is made a figure once the export's attachments are known (media.py).
+    unknown = sorted({m.group(1).lower() for m in SHORTCODE.finditer(html)} - {"gallery"})
     # A block post has its paragraphs already; blank lines remain where the comments stood.
     html = _BLANK_LINES.sub("\n\n", html) if has_blocks else wpautop(html)
     return Converted(html=html.strip(), unknown_shortcodes=unknown)

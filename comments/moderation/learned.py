@@ -24,6 +24,7 @@ import json
 import math
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,6 +171,31 @@ def learned_train(*, comment, label: str) -> bool:
     if hasattr(comment, "moderation"):
         comment.moderation.trained_as = label
     return True
+
+
+def learned_train_new(*, comments, label: str) -> int:
+    """Teach the filter `label` for `comments` never trained before, all at once: an
+    import's, whose moderation records the caller creates with `trained_as=label`. The
+    counts are those `learned_train` would reach one comment after the other, in a few
+    statements (one update per distinct increment). Returns the number of comments."""
+    counts = Counter(token for comment in comments for token in comment_tokens(comment))
+    if not counts:
+        return 0
+    counts[TOTALS] += len(comments)
+    SpamToken.objects.bulk_create(
+        [SpamToken(token=token) for token in counts], ignore_conflicts=True, batch_size=500
+    )
+    field = COUNT_FIELDS[label]
+    by_step = defaultdict(list)
+    for token, step in counts.items():
+        by_step[step].append(token)
+    with transaction.atomic():
+        for step, tokens in by_step.items():
+            for start in range(0, len(tokens), 500):
+                SpamToken.objects.filter(token__in=tokens[start : start + 500]).update(
+                    **{field: F(field) + step}
+                )
+    return len(comments)
 
 
 def learned_reset() -> None:

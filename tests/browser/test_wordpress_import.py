@@ -1,6 +1,7 @@
 """Moving in from WordPress in a real browser: upload the export in the admin, read the dry
 run's table, import it, and read an imported story with its threaded comments."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,13 @@ def test_a_superuser_imports_a_wordpress_blog_and_its_discussion_reads_as_thread
     assert posts.locator("td").all_inner_texts()[:4] == ["6", "0", "2", "0"]
     assert "Nothing is saved yet" in page.locator(".wordpress-outcome").inner_text()
     page.get_by_role("button", name="Import it").click()
+    # The import's own page (a progress bar while the task worker imports), then its
+    # summary, which a reload shows again.
+    assert re.search(r"/import-wordpress/[0-9a-f]{32}/$", page.url)
     assert page.locator(".wordpress-outcome").inner_text().startswith("Imported")
+    page.reload()
+    comments = page.locator("#wordpress-summary tr", has_text="Comments")
+    assert comments.locator("td").all_inner_texts()[0] == "6"
 
     # The old permalink leads to the story; Alice's answer sits under Nadia's comment.
     page.goto(f"{live_server.url}/2024/03/06/floods-le-pre/")
@@ -36,7 +43,9 @@ def test_a_superuser_imports_a_wordpress_blog_and_its_discussion_reads_as_thread
     alice = XtdComment.objects.get(user_name="Alice Aubert")
     reply = page.locator(f"#comment-{nadia.pk} #comment-{alice.pk}")
     assert "could you send them to us?" in reply.inner_text()
-    # The [caption] shortcode is a figure in the body, beside the featured photo's own.
+    # The [caption] shortcode is a figure in the body, beside the featured photo's own, and
+    # the [gallery] one of its image (with the attachment's caption).
     captions = page.locator("figure figcaption").all_inner_texts()
-    assert captions == ["The square at 11am", "The square at 11am & rising"]
+    assert captions == ["The square at 11am", "The square at 11am & rising", "The square at 11am"]
+    assert page.locator("text=[gallery").count() == 0
     assert page.locator("text=Nobody cares.").count() == 0  # trashed in WordPress

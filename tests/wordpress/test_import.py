@@ -31,7 +31,7 @@ def test_posts_become_articles_with_their_status(imported):
     }
     assert Article.objects.get(slug="clean-up").is_scheduled
     assert imported.counts["posts"]["skipped"] == 2  # the page and the trashed post
-    assert "shortcode [gallery] left as text" in imported.notes
+    assert imported.notes["[gallery] shown as a figure of its images"] == 1
 
 
 def test_dates_come_from_the_utc_fields_or_the_site_time_zone(db):
@@ -57,7 +57,12 @@ def test_classic_posts_get_paragraphs_and_captions_become_figures(imported):
         "<figcaption>The square at 11am &amp; rising</figcaption></figure>"
     ) in body
     assert "<script" not in body and "alert" not in body
-    assert '<p>[gallery ids="15,16"]</p>' in body  # unknown shortcode: left, and reported
+    # [gallery ids="15,16"]: its image in the export (16 is a page, not an image).
+    assert body.endswith(
+        '<figure><img src="https://fieldnotes.example.com/wp-content/uploads/2024/03/square.jpg"'
+        ' alt="The flooded square"><figcaption>The square at 11am</figcaption></figure>'
+    )
+    assert "[gallery" not in body
 
 
 def test_text_survives_cdata_splits_emoji_rtl_and_combining_marks(imported):

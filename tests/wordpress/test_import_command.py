@@ -22,7 +22,7 @@ def test_it_prints_what_it_created_skipped_and_why():
     assert "posts               6        0        2        0" in table
     assert "comments            6        0        1        0" in table
     assert "skipped: pingback (--pingbacks imports them) (1)" in table
-    assert "note: shortcode [gallery] left as text (1)" in table
+    assert "note: [gallery] shown as a figure of its images (1)" in table
 
 
 def test_a_dry_run_says_so_and_saves_nothing():

@@ -65,3 +65,104 @@ def test_a_dry_run_downloads_nothing(feed_server, export_with_local_uploads):
     assert summary.notes["featured image to download"] == 1
     assert not Image.objects.exists()
     assert feed_server.log == []
+
+
+# A small export of its own: a story showing a resized copy of an upload that links to the
+# original, a gallery of two attachments uploaded to it (no ids), a PDF and a photo hosted
+# elsewhere, and a second story whose gallery names images that are not in the export.
+BODIES = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Bodies</title><link>https://bodies.example</link>
+<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://bodies.example</wp:base_site_url>
+<item><title>Market day</title><wp:post_id>1</wp:post_id><wp:post_name>market</wp:post_name>
+<wp:post_date_gmt>2024-05-01 09:00:00</wp:post_date_gmt><wp:status>publish</wp:status>
+<wp:post_type>post</wp:post_type><content:encoded><![CDATA[The stalls opened early.
+
+<a href="UPLOADS/2024/05/stalls.jpg"><img src="UPLOADS/2024/05/stalls-300x200.jpg" alt="Stalls" /></a>
+
+[gallery]
+
+The <a href="UPLOADS/2024/05/prices.pdf">price list</a> and <img src="https://elsewhere.example/cat.jpg" alt="A cat" />.
+
+[contact-form]]]></content:encoded></item>
+<item><title>Rain</title><wp:post_id>2</wp:post_id><wp:post_name>rain</wp:post_name>
+<wp:post_date_gmt>2024-05-02 09:00:00</wp:post_date_gmt><wp:status>publish</wp:status>
+<wp:post_type>post</wp:post_type><content:encoded><![CDATA[Wet.
+
+[gallery ids="98,99"]]]></content:encoded></item>
+<item><title>Stalls</title><wp:post_id>11</wp:post_id><wp:post_type>attachment</wp:post_type>
+<wp:post_parent>1</wp:post_parent><wp:status>inherit</wp:status>
+<excerpt:encoded><![CDATA[Stalls at 7am]]></excerpt:encoded>
+<wp:attachment_url>UPLOADS/2024/05/stalls.jpg</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value>The stalls</wp:meta_value></wp:postmeta></item>
+<item><title>Fish</title><wp:post_id>12</wp:post_id><wp:post_type>attachment</wp:post_type>
+<wp:post_parent>1</wp:post_parent><wp:status>inherit</wp:status>
+<wp:attachment_url>UPLOADS/2024/05/fish.png</wp:attachment_url></item>
+</channel></rss>
+"""
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (300, 200), "orange").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def bodies_export(feed_server, wxr):
+    return wxr(BODIES.replace("UPLOADS", feed_server.url_for("/wp-content/uploads")))
+
+
+def test_a_gallery_becomes_figures_of_its_images_and_unknown_shortcodes_are_reported(
+    bodies_export,
+):
+    summary = wordpress_import(source=str(bodies_export))
+    market = Article.objects.get(slug="market").body
+    # Without ids: the images uploaded to the story, with their alt text and caption.
+    assert '/2024/05/stalls.jpg" alt="The stalls"><figcaption>Stalls at 7am</figcaption>' in market
+    assert '/2024/05/fish.png" alt=""></figure>' in market
+    assert "[gallery]" not in market and "<p></p>" not in market
+    assert "[contact-form]" in market
+    assert summary.notes["shortcode [contact-form] left as text"] == 1
+    # Images the export does not hold: the shortcode stays, and the editor is told.
+    assert '[gallery ids="98,99"]' in Article.objects.get(slug="rain").body
+    assert summary.notes["[gallery] left as text (its images are not in the export)"] == 1
+    assert not Image.objects.exists()  # --media link: nothing downloaded
+
+
+def test_images_in_bodies_are_downloaded_and_the_bodies_use_the_library(feed_server, bodies_export):
+    for name, data, kind in (("stalls.jpg", jpeg(), "jpeg"), ("fish.png", png(), "png")):
+        feed_server.expect_request(f"/wp-content/uploads/2024/05/{name}").respond_with_data(
+            data, content_type=f"image/{kind}"
+        )
+    summary = wordpress_import(source=str(bodies_export), media="download")
+    body = Article.objects.get(slug="market").body
+    stalls = Image.objects.get(source_note__endswith="/stalls.jpg")
+    fish = Image.objects.get(source_note__endswith="/fish.png")
+    assert Image.objects.count() == 2  # the resized copy is the original's image
+    assert stalls.alt == "The stalls"
+    assert f'<a href="{stalls.file.url}"><img src="{stalls.file.url}" data-file="{stalls.pk}"' in (
+        body
+    )
+    assert body.count(f'data-file="{stalls.pk}"') == 2  # in the text and in the gallery
+    assert f'data-file="{fish.pk}"' in body
+    assert "/wp-content/uploads/2024/05/stalls" not in body
+    # Not images of the old site: kept as they were.
+    assert "/wp-content/uploads/2024/05/prices.pdf" in body
+    assert 'src="https://elsewhere.example/cat.jpg"' in body
+    assert summary.notes["image in a body downloaded to the media library"] == 2
+    assert summary.notes["link to an upload that is not an image kept its address"] == 1
+    # Again: nothing is downloaded twice.
+    feed_server.clear_log()
+    wordpress_import(source=str(bodies_export), media="download")
+    assert Image.objects.count() == 2 and feed_server.log == []
+
+
+def test_a_body_image_that_cannot_be_had_keeps_its_address(feed_server, bodies_export):
+    summary = wordpress_import(source=str(bodies_export), media="download")  # all 404
+    body = Article.objects.get(slug="market").body
+    assert "/wp-content/uploads/2024/05/stalls-300x200.jpg" in body
+    assert not Image.objects.exists()
+    assert any(note.startswith("image in a body not downloaded") for note in summary.notes)
