@@ -44,14 +44,14 @@ from blog.validators import storable
 from blog.wordpress.bulk import comments_create, comments_threads_write
 from blog.wordpress.export import PHOTO_ALT_META, PHOTO_CAPTION_META, PHOTO_META
 from blog.wordpress.markup import comment_text, plain_text, wordpress_html
-from blog.wordpress.media import GALLERY, Attachment, MediaFiles, gallery_html
+from blog.wordpress.media import GALLERY, IMAGE_PATH, Attachment, MediaFiles, gallery_html
 from blog.wordpress.parse import Author, Comment, Post, Site, Term, parse_date, wxr_read
 from comments.discussion.services import threads_repair
 from comments.models import CommentModeration
 from comments.moderation.learned import SPAM, learned_train, learned_train_new
 
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\s*")
-KINDS = ("authors", "categories", "tags", "posts", "comments", "redirects")
+KINDS = ("authors", "categories", "tags", "posts", "comments", "redirects", "attachments")
 OUTCOMES = ("created", "updated", "skipped", "failed")
 
 STATUSES = {
@@ -285,6 +285,7 @@ class WordPressImporter:
             )
         if self.media == "download":
             self._bodies_media_download()
+            self._attachments_download()
 
     def _galleries_convert(self) -> None:
         """`[gallery]` shortcodes, once every attachment of the file is known. Written with
@@ -319,6 +320,25 @@ class WordPressImporter:
                 rewritten = _EMPTY_PARAGRAPH.sub("", sanitize_article_html(rewritten))
                 Article.objects.filter(pk=article_pk).update(body=rewritten)
         self.with_uploads = set()
+
+    def _attachments_download(self) -> None:
+        """Every other image attachment of the export into the media library too (as
+        WordPress's own importer takes every attachment), with its alt text and caption;
+        those already had as a featured or body image are not fetched again. An attachment
+        that is not an image (a PDF) stays out of the library: skipped, with the reason."""
+        featured = set(self.featured.values())
+        for attachment_id, item in self.attachments.items():
+            if not IMAGE_PATH.search(urlsplit(item.url).path):
+                self.summary.add(
+                    "attachments", "skipped", "not an image, kept out of the media library"
+                )
+            elif self.dry_run:
+                if attachment_id not in featured and item.url not in self.media_files.found:
+                    self.summary.notes["attachment to download"] += 1
+            else:
+                self.media_files.image(
+                    item.url, alt=item.alt, caption=item.caption, what="attachment"
+                )
 
     def _photo_download(self, article_pk: int, item: Attachment) -> bool:
         """Put a featured image into the media library (the wire import's fetcher: no

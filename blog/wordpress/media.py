@@ -124,6 +124,7 @@ class MediaFiles:
             source = original if original in self.originals else url
             if self.dry_run:
                 self.notes["image in a body to download"] += 1
+                self.found.setdefault(source, None)  # counted once (see the attachments')
                 changes[escaped] = None
                 continue
             image = self.image(source, alt=alts.get(source, ""))

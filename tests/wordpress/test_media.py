@@ -166,3 +166,65 @@ def test_a_body_image_that_cannot_be_had_keeps_its_address(feed_server, bodies_e
     assert "/wp-content/uploads/2024/05/stalls-300x200.jpg" in body
     assert not Image.objects.exists()
     assert any(note.startswith("image in a body not downloaded") for note in summary.notes)
+
+
+# Two more attachments no post uses: a photo and a PDF.
+UNUSED = """<item><title>Harbour</title><wp:post_id>13</wp:post_id><wp:post_type>attachment</wp:post_type>
+<wp:post_parent>0</wp:post_parent><wp:status>inherit</wp:status>
+<excerpt:encoded><![CDATA[The harbour at dawn]]></excerpt:encoded>
+<wp:attachment_url>UPLOADS/2024/05/harbour.jpg</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value>Boats in the harbour</wp:meta_value></wp:postmeta></item>
+<item><title>Prices</title><wp:post_id>14</wp:post_id><wp:post_type>attachment</wp:post_type>
+<wp:post_parent>1</wp:post_parent><wp:status>inherit</wp:status>
+<wp:attachment_url>UPLOADS/2024/05/prices.pdf</wp:attachment_url></item>
+</channel>"""
+
+
+@pytest.fixture
+def export_with_unused_attachments(feed_server, wxr):
+    uploads = feed_server.url_for("/wp-content/uploads")
+    return wxr(BODIES.replace("</channel>", UNUSED).replace("UPLOADS", uploads))
+
+
+def test_every_image_attachment_lands_in_the_library_and_other_files_are_skipped(
+    feed_server, export_with_unused_attachments
+):
+    for name, data, kind in (
+        ("stalls.jpg", jpeg(), "image/jpeg"),
+        ("fish.png", png(), "image/png"),
+        ("harbour.jpg", jpeg(), "image/jpeg"),
+        ("prices.pdf", b"%PDF-1.4", "application/pdf"),
+    ):
+        feed_server.expect_request(f"/wp-content/uploads/2024/05/{name}").respond_with_data(
+            data, content_type=kind
+        )
+    summary = wordpress_import(source=str(export_with_unused_attachments), media="download")
+    harbour = Image.objects.get(source_note__endswith="/harbour.jpg")
+    assert (harbour.alt, harbour.caption) == ("Boats in the harbour", "The harbour at dawn")
+    assert Image.objects.count() == 3  # the two body images, each once, and the harbour
+    assert summary.notes["attachment downloaded to the media library"] == 1
+    assert summary.counts["attachments"]["skipped"] == 1
+    assert summary.reasons["attachments"]["skipped: not an image, kept out of the media library"]
+    assert "/2024/05/prices.pdf" not in [entry[0].path for entry in feed_server.log]
+    # Again: nothing is downloaded twice.
+    feed_server.clear_log()
+    wordpress_import(source=str(export_with_unused_attachments), media="download")
+    assert Image.objects.count() == 3 and feed_server.log == []
+
+
+def test_with_media_link_attachments_stay_out_of_the_library(export_with_unused_attachments):
+    summary = wordpress_import(source=str(export_with_unused_attachments))
+    assert not Image.objects.exists()
+    assert summary.counts["attachments"]["skipped"] == 0
+
+
+def test_a_dry_run_counts_each_attachment_once_and_downloads_nothing(
+    feed_server, export_with_unused_attachments
+):
+    summary = wordpress_import(
+        source=str(export_with_unused_attachments), media="download", dry_run=True
+    )
+    # The body's images are counted as such; only the harbour is left for this step.
+    assert summary.notes["attachment to download"] == 1
+    assert summary.counts["attachments"]["skipped"] == 1
+    assert not Image.objects.exists() and feed_server.log == []
