@@ -11,18 +11,20 @@ Last-Modified (ConditionalGetMiddleware answers 304s from them), and no CSRF tok
 forms (`blog.guest_csrf` protects guests' POSTs instead). Other readers of those pages get
 them `private, no-cache`.
 
-Inside Django, public responses are kept PAGE_CACHE_SECONDS in the configured cache, under a
-key made of the address and the *generations* of what the page shows: the site's (bumped by
-any change to an article, category, tag or source), the article's (a comment or a like on
-it) and the comments' (any comment, for the site's comments feed). A generation is the time
-of the last change in nanoseconds, so it also gives Last-Modified; a change makes new keys,
-and every worker sees it at its next request. The sidebar has its own freshness
+Inside Django, public responses are kept PAGE_CACHE_SECONDS in the configured cache, under
+their address, with the *generations* of what the page shows when it was rendered: the
+site's (bumped by any change to an article, category, tag or source), the article's (a
+comment or a like on it) and the comments' (any comment, for the site's comments feed). A
+generation is the time of the last change in nanoseconds, so it also gives Last-Modified.
+One cache read fetches the current generations and the kept copy together; the copy is
+served only if its generations are the current ones, so a change is seen by every worker at
+its next request. The sidebar has its own freshness
 (WIDGETS_CACHE_SECONDS), so a cached page may show it up to PAGE_CACHE_SECONDS later.
 
 Generations are bumped from model signals (listed in `connect_signals`): every write path
 (services, the admin, moderation actions, the demo loader) saves or deletes those models,
 and a signal cannot be forgotten by a new one. Each bump runs again after the commit, so a
-page rendered from the data before the commit cannot be stored under the new generation.
+page rendered from the data before the commit is never kept with the latest generations.
 """
 
 import hashlib
@@ -95,15 +97,23 @@ def generations_for(request) -> list[str] | None:
     return keys
 
 
-def _generations_read(keys: list[str]) -> list[int]:
-    found = cache.get_many(keys)
+def _page_read(request, keys: list[str]) -> tuple[str, list[int], tuple | None]:
+    """One cache read for a public page: its generations (made when missing) and the copy
+    kept for its address, which is served only if it was rendered at those generations.
+    Returns the page's key, the generations and that copy (or None)."""
+    page_key = _page_key(request)
+    wanted = [*keys, page_key] if settings.PAGE_CACHE_SECONDS else keys
+    found = cache.get_many(wanted)
     missing = [key for key in keys if key not in found]
     if missing:
         now = time.time_ns()
         for key in missing:
             cache.add(key, now, timeout=None)
         found.update(cache.get_many(missing))
-    return [found.get(key, 0) for key in keys]
+    generations = [found.get(key, 0) for key in keys]
+    kept = found.get(page_key)
+    stored = kept[1] if kept is not None and kept[0] == generations else None
+    return page_key, generations, stored
 
 
 def page_generation_bump(*keys: str) -> None:
@@ -128,10 +138,9 @@ def article_pages_changed(article) -> None:
     page_generation_bump(_article_key(resolve(article.get_absolute_url()).kwargs), COMMENTS)
 
 
-def _page_key(request, generations: list[int]) -> str:
+def _page_key(request) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{digest}:{'.'.join(map(str, generations))}"
+    return f"page:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 class PublicPageMiddleware:
@@ -151,9 +160,7 @@ class PublicPageMiddleware:
             self._after_private(request, response)
             return response
         try:
-            generations = _generations_read(keys)
-            key = _page_key(request, generations)
-            stored = cache.get(key) if settings.PAGE_CACHE_SECONDS else None
+            key, generations, stored = _page_read(request, keys)
         except DatabaseError as error:
             # The database cache on a database that is away: render, and let the inner
             # middleware answer the 503.
@@ -166,7 +173,7 @@ class PublicPageMiddleware:
             return response
         self._make_public(response, last_modified=max(generations) / 1e9)
         if settings.PAGE_CACHE_SECONDS and request.method == "GET":
-            cache.set(key, self._stored(response), settings.PAGE_CACHE_SECONDS)
+            cache.set(key, (generations, self._stored(response)), settings.PAGE_CACHE_SECONDS)
         return response
 
     @staticmethod
