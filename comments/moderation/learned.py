@@ -376,15 +376,11 @@ def learned_clears(score: Score) -> bool:
     return score.enough_evidence and score.probability < settings.COMMENTS_LEARNED_HAM_THRESHOLD
 
 
-def check_learned(*, text: str, name: str, email: str, url: str) -> Reason | None:
-    """Spam at or above COMMENTS_LEARNED_SPAM_THRESHOLD, held at or above
-    COMMENTS_LEARNED_HOLD_THRESHOLD; no opinion below, or before the filter has seen
-    COMMENTS_LEARNED_MIN_EACH comments of each label."""
-    return learned_reason(learned_score(text=text, name=name, email=email, url=url))
-
-
 def learned_reason(score: Score) -> Reason | None:
-    """`check_learned`'s verdict on a computed score."""
+    """The filter's check in the pipeline, from a comment's `learned_score`: spam at or
+    above COMMENTS_LEARNED_SPAM_THRESHOLD, held at or above COMMENTS_LEARNED_HOLD_THRESHOLD;
+    no opinion below, or before the filter has seen COMMENTS_LEARNED_MIN_EACH comments of
+    each label."""
     if not score.enough_evidence:
         return None
     if score.probability >= settings.COMMENTS_LEARNED_SPAM_THRESHOLD:
