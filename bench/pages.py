@@ -8,23 +8,28 @@ two taking turns, three rounds each, the median shown); the same page uncached
 (PAGE_CACHE_SECONDS=0); a signed-in reader's page; a guest posting a comment through the
 real form (its signed timestamp and hash).
 
-Table B, the mixed load of bench/_load.py (95% anonymous reads across 5 articles, 4% likes
-by signed-in readers, 1% guest comments), stepping up the clients, on this checkout ("after")
+Table B, the mixed load of bench/mixed.lua run by wrk (95% anonymous reads across 5
+articles, 4% likes by signed-in readers, 1% guest comments through the real form, each with
+its own text), stepping up the connections, on this checkout ("after")
 and on the code before issue #16 ("before", the parent of the commit that brought
 blog/pagecache.py, checked out in a temporary git worktree): the highest rate with p95 under
 200 ms and no failed request. Meanwhile every posted comment must be shown to an anonymous
-reader within 1 s, and a probe likes and unlikes one article (that the load does not like)
-and counts the anonymous reads still showing the old count after 1 s.
+reader within 1 s: a probe posts a comment a second through the form and times how long
+until an anonymous reader sees it, and the load's own comments are counted published after
+each step; another probe likes and unlikes one article (that the load does not like) and
+counts the anonymous reads still showing the old count after 1 s.
 
 The form timing and comment rate limits are opened, as for the soak; DATABASE_CONN_MAX_AGE
 is 600 (README "Caching": without Redis, a cached page is two reads of the cache table).
 
     python -m bench.pages [--seconds 10] [--step-seconds 15] [--before REV] [--no-before]
+                          [--no-table-a]
 """
 
 import argparse
 import json
 import os
+import random
 import re
 import subprocess
 import tempfile
@@ -36,12 +41,12 @@ from urllib.parse import urlencode
 import lxml.html
 import requests
 
-from bench._load import SETUP, load
+from bench._load import SETUP
 from bench.soak import ROOT, Site
 
 PORT = int(os.environ.get("BENCH_PORT", "8650"))  # nginx; the sites take the next ones
 WRK = ["wrk", "--threads", "2", "--connections", "8", "--latency"]
-CLIENTS = [1, 2, 4, 8, 16, 32, 64]
+CONNECTIONS = [2, 4, 8, 16, 32, 64, 128]
 ARTICLES = 5
 READERS = 16
 ENVIRONMENT = {
@@ -97,9 +102,9 @@ def alternated(seconds: int, *targets: tuple[str, str], rounds: int = 3) -> list
     return [(name, sorted(runs[name], key=lambda r: r["rate"])[rounds // 2]) for name in runs]
 
 
-def comment_form(site_url: str, path: str) -> tuple[str, dict]:
+def comment_form(site_url: str, path: str, guest=requests) -> tuple[str, dict]:
     """The comment form's address and fields (signed timestamp, hash) as a guest gets them."""
-    page = requests.get(site_url + path, timeout=30)
+    page = guest.get(site_url + path, timeout=30)
     (form,) = [
         f for f in lxml.html.fromstring(page.content).forms if "/comments/post/" in (f.action or "")
     ]
@@ -208,6 +213,110 @@ def like_probe(site_url, article, session_key, stop, results):
         stop.wait(1.5)
 
 
+def lua(value) -> str:
+    """`value` (dicts, lists, ASCII strings) as a Lua table constructor."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"[{lua(k)}] = {lua(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "{" + ", ".join(lua(v) for v in value) + "}"
+    assert str(value).isascii(), value
+    return json.dumps(str(value))
+
+
+def cookie_header(session: requests.Session) -> str:
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+def mixed_requests(site_url: str, data: dict) -> dict:
+    """What bench/mixed.lua sends, taken from the pages as readers get them: the articles'
+    addresses; each signed-in reader's like forms (session, CSRF token); each article's
+    comment form as a guest gets it (signed timestamp, hash, and on the code before #16 the
+    CSRF token and its cookie)."""
+    form_post = {"Content-Type": "application/x-www-form-urlencoded"}
+    likes, comments = [], []
+    for session_key in data["sessions"]:
+        reader = requests.Session()
+        reader.cookies.set("sessionid", session_key)
+        for pk, path in data["liked"]:
+            page = reader.get(site_url + path, timeout=30)
+            (form,) = [
+                f
+                for f in lxml.html.fromstring(page.content).forms
+                if (f.action or "").endswith(f"/articles/{pk}/like/")
+            ]
+            headers = {**form_post, "Cookie": cookie_header(reader), "Referer": site_url + path}
+            likes.append(
+                {"path": form.action, "headers": headers, "body": urlencode(form.form_values())}
+            )
+    for _, path in data["articles"]:
+        guest = requests.Session()
+        action, fields = comment_form(site_url, path, guest)
+        headers = {**form_post, "Referer": site_url + path}
+        if guest.cookies:
+            headers["Cookie"] = cookie_header(guest)
+        comments.append({"path": action, "headers": headers, "body": urlencode(fields)})
+    return {
+        "reads": [path for _, path in data["articles"]],
+        # As browsers ask; the code before #16 sends its HTML uncompressed anyway.
+        "read_headers": {"Accept-Encoding": "gzip, deflate, br"},
+        "likes": likes,
+        "comments": comments,
+    }
+
+
+def wrk_mixed(site_url: str, lua_data: Path, connections: int, seconds: int) -> dict:
+    threads = min(2, connections)
+    command = ["wrk", "--threads", str(threads), "--connections", str(connections)]
+    command += ["--duration", f"{seconds}s", "--latency", "--timeout", "10s"]
+    command += ["--script", str(ROOT / "bench" / "mixed.lua"), site_url]
+    env = {**os.environ, "WRK_DATA": str(lua_data)}
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+    (line,) = [line for line in done.stdout.splitlines() if line.startswith("JSON ")]
+    row = json.loads(line[5:])
+    # A like or comment not answered 302 (a form refused, re-shown with 200) is a failure;
+    # at most one request per connection was still in flight when wrk stopped.
+    missing = max(0, row["likes"] + row["comments"] - connections - row["redirected"])
+    row["failed"] = row["errors"] + row["other"] + missing
+    return row
+
+
+def comment_probe(site_url, articles, stop, results):
+    """Every second a guest comments on one of the articles through its form, then an
+    anonymous reader reads the page until the comment shows: records the delay from the
+    post's answer (inf after 2 s)."""
+    number = 0
+    while not stop.is_set():
+        number += 1
+        _, path = random.choice(articles)
+        guest = requests.Session()
+        action, fields = comment_form(site_url, path, guest)
+        text = f"Probe comment {number} {time.time_ns()}."
+        posted = guest.post(
+            site_url + action,
+            data={**fields, "comment": text},
+            headers={"Referer": site_url + path},
+            allow_redirects=False,
+            timeout=30,
+        )
+        if posted.status_code != 302:
+            results.append(float("inf"))
+        else:
+            answered, delay = time.monotonic(), float("inf")
+            while (asked := time.monotonic() - answered) < 2:
+                if text in requests.get(site_url + path, timeout=30).text:
+                    delay = asked
+                    break
+                time.sleep(0.05)
+            results.append(delay)
+        stop.wait(1)
+
+
+PUBLISHED = """
+from django_comments_xtd.models import XtdComment
+print(XtdComment.objects.filter(is_public=True, is_removed=False, comment__startswith="Bench comment").count())
+"""
+
+
 def table_b(folder: Path, name: str, root: Path, port: int, step_seconds: int) -> list:
     (folder / name).mkdir()
     site = Site(folder / name, 2, root=root, port=port, database="", environment=ENVIRONMENT)
@@ -222,16 +331,34 @@ def table_b(folder: Path, name: str, root: Path, port: int, step_seconds: int) -
         # Every page rendered and cached once before measuring.
         for _, path in data["articles"]:
             warm_up(site.url + path)
+        lua_data = folder / name / "mixed-data.lua"
+        lua_data.write_text("return " + lua(mixed_requests(site.url, load_data)) + "\n")
+        published = int(site.manage("shell", stdin=PUBLISHED))
         over = 0
-        for clients in CLIENTS:
-            stop, likes = threading.Event(), []
-            probe = threading.Thread(
-                target=like_probe, args=(site.url, probed, data["sessions"][-1], stop, likes)
-            )
-            probe.start()
-            row = load(site.url, load_data, clients, step_seconds, shown_by=(site.url,))
+        for connections in CONNECTIONS:
+            stop, likes, comments = threading.Event(), [], []
+            probes = [
+                threading.Thread(
+                    target=like_probe, args=(site.url, probed, data["sessions"][-1], stop, likes)
+                ),
+                threading.Thread(
+                    target=comment_probe, args=(site.url, data["articles"], stop, comments)
+                ),
+            ]
+            for probe in probes:
+                probe.start()
+            row = wrk_mixed(site.url, lua_data, connections, step_seconds)
             stop.set()
-            probe.join()
+            for probe in probes:
+                probe.join()
+            now_published = int(site.manage("shell", stdin=PUBLISHED))
+            row["published"], published = now_published - published, now_published
+            # A comment answered 302 but not published is lost to readers: a failure too.
+            row["failed"] += max(0, row["comments"] - connections - row["published"])
+            row["connections"] = connections
+            row["probed"] = len(comments)
+            row["late"] = sum(delay > 1 for delay in comments)
+            row["slowest"] = max(comments, default=0)
             row["likes probed"] = len(likes)
             row["likes late"] = sum(delay > 1 for delay, _ in likes)
             row["stale reads"] = sum(stale for _, stale in likes)
@@ -264,11 +391,13 @@ def main(argv=None):
     parser.add_argument("--step-seconds", type=int, default=15, help="per step of table B")
     parser.add_argument("--before", help="the code before issue #16 (a git revision)")
     parser.add_argument("--no-before", action="store_true", help="table B after only")
+    parser.add_argument("--no-table-a", action="store_true", help="table B only")
     options = parser.parse_args(argv)
     print(f"load average before: {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores", flush=True)
     with tempfile.TemporaryDirectory(prefix="wirepress-pages-") as folder:
         folder = Path(folder)
-        print_table_a(table_a(folder, options.seconds), options.seconds)
+        if not options.no_table_a:
+            print_table_a(table_a(folder, options.seconds), options.seconds)
         print(f"load average after table A: {os.getloadavg()[0]:.2f}", flush=True)
         targets = [("after", ROOT, PORT + 3)]
         if not options.no_before:
@@ -315,19 +444,20 @@ def print_table_a(rows_a, seconds):
 
 def print_table_b(rows_b, step_seconds):
     print(
-        f"\nTable B: mixed load, {step_seconds} s a step, {ARTICLES} articles, {READERS} signed-in readers"
+        f"\nTable B: mixed load (wrk, bench/mixed.lua), {step_seconds} s a step, {ARTICLES} articles, {READERS} signed-in readers"
     )
     print(
-        "| code | clients | requests/s | p95 ms | failed | comments | shown late (> 1 s) | likes probed | shown late (> 1 s) | stale reads after 1 s | load average |"
+        "| code | connections | requests/s | p50 ms | p95 ms | failed | likes | comments sent | published | probe comments | shown late (> 1 s) | slowest s | likes probed | shown late (> 1 s) | stale reads after 1 s | load average |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|" + "---:|" * 15)
     best = {}
     for name, rows in rows_b.items():
         for row in rows:
             print(
-                f"| {name} | {row['clients']} | {row['rate']:.1f} | {row['p95']:.0f} | {row['failed']} "
-                f"| {row['comments']} | {row['late']} | {row['likes probed']} | {row['likes late']} "
-                f"| {row['stale reads']} | {row['load']:.1f} |"
+                f"| {name} | {row['connections']} | {row['rate']:.1f} | {row['p50']:.1f} | {row['p95']:.0f} "
+                f"| {row['failed']} | {row['likes']} | {row['comments']} | {row['published']} "
+                f"| {row['probed']} | {row['late']} | {row['slowest']:.2f} | {row['likes probed']} "
+                f"| {row['likes late']} | {row['stale reads']} | {row['load']:.1f} |"
             )
             if row["p95"] < 200 and not row["failed"]:
                 best[name] = max(best.get(name, 0), row["rate"])
@@ -335,9 +465,11 @@ def print_table_b(rows_b, step_seconds):
         if name in best:
             print(f"{name}: highest rate with p95 < 200 ms and no failure: {best[name]:.1f} req/s")
         else:
-            print(f"{name}: no step with p95 < 200 ms (1 client: {rows[0]['rate']:.1f} req/s)")
+            print(
+                f"{name}: no step with p95 < 200 ms ({rows[0]['connections']} connections: {rows[0]['rate']:.1f} req/s)"
+            )
     if "before" in rows_b and "after" in best:
-        # No step of "before" under 200 ms: its one-client rate, above its best, stands for it.
+        # No step of "before" under 200 ms: its first step's rate, above its best, stands for it.
         before = best.get("before", rows_b["before"][0]["rate"])
         print(f"after / before: {best['after'] / before:.1f}× (target ≥ 10×)")
 

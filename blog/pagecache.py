@@ -17,8 +17,14 @@ site's (bumped by any change to an article, category, tag or source), the articl
 comment or a like on it) and the comments' (any comment, for the site's comments feed). A
 generation is the time of the last change in nanoseconds, so it also gives Last-Modified.
 One cache read fetches the current generations and the kept copy together; the copy is
-served only if its generations are the current ones, so a change is seen by every worker at
-its next request. The sidebar has its own freshness
+served if its generations are the current ones, so an edit or an unpublished article is seen
+by every worker at its next request. A comment or a like (the article's and the comments'
+generations) may reach other readers up to PAGE_DISCUSSION_LAG_SECONDS late: a copy rendered
+less than that long ago is still served, so that a discussion taking many comments and
+likes a second re-renders its page about once per lag, not once per comment, while whoever
+posted sees their change at once (the "fresh" cookie). Past the lag, one worker renders the
+page anew while the others keep serving the copy, if it is less than twice the lag old:
+others see a change at most twice the lag late. The sidebar has its own freshness
 (WIDGETS_CACHE_SECONDS), so a cached page may show it up to PAGE_CACHE_SECONDS later.
 
 Generations are bumped from model signals (listed in `connect_signals`): every write path
@@ -69,6 +75,8 @@ PUBLIC_VIEWS = {
 # What a page keeps of a response: the headers the inner middleware added (CSP,
 # X-Frame-Options, Cross-Origin-Opener-Policy); the outer ones add theirs on every answer.
 _SKIPPED_HEADERS = {"vary", "set-cookie", "content-length"}
+# How long a worker may take to render an outdated page before another one may start too.
+RENDERING_SECONDS = 5
 
 
 def _article_key(kwargs) -> str:
@@ -97,10 +105,12 @@ def generations_for(request) -> list[str] | None:
     return keys
 
 
-def _page_read(request, keys: list[str]) -> tuple[str, list[int], tuple | None]:
+def _page_read(request, keys: list[str]) -> tuple[str, list[int], tuple | None, tuple | None]:
     """One cache read for a public page: its generations (made when missing) and the copy
-    kept for its address, which is served only if it was rendered at those generations.
-    Returns the page's key, the generations and that copy (or None)."""
+    kept for its address. Returns the page's key, the generations, that copy's page if it
+    may be served now (rendered at those generations, or at the same site generation less
+    than PAGE_DISCUSSION_LAG_SECONDS ago) and, if not, the copy's page if it may be served
+    while another worker renders the page anew (less than twice the lag old)."""
     page_key = _page_key(request)
     wanted = [*keys, page_key] if settings.PAGE_CACHE_SECONDS else keys
     found = cache.get_many(wanted)
@@ -112,8 +122,25 @@ def _page_read(request, keys: list[str]) -> tuple[str, list[int], tuple | None]:
         found.update(cache.get_many(missing))
     generations = [found.get(key, 0) for key in keys]
     kept = found.get(page_key)
-    stored = kept[1] if kept is not None and kept[0] == generations else None
-    return page_key, generations, stored
+    if kept is None:
+        return page_key, generations, None, None
+    kept_generations, stored, rendered_at = kept
+    if kept_generations == generations:
+        return page_key, generations, stored, None
+    # The first generation is the site's: an edit is never served late.
+    if kept_generations[0] != generations[0]:
+        return page_key, generations, None, None
+    age = (time.time_ns() - rendered_at) / 1e9
+    lag = settings.PAGE_DISCUSSION_LAG_SECONDS
+    if age < lag:
+        return page_key, generations, stored, None
+    return page_key, generations, None, stored if age < 2 * lag else None
+
+
+def _claim_rendering(page_key: str) -> bool:
+    """Claims the rendering of an outdated page: False when another worker has (for up to
+    RENDERING_SECONDS, should it die on the way)."""
+    return cache.add(f"{page_key}:rendering", 1, timeout=RENDERING_SECONDS)
 
 
 def page_generation_bump(*keys: str) -> None:
@@ -160,7 +187,12 @@ class PublicPageMiddleware:
             self._after_private(request, response)
             return response
         try:
-            key, generations, stored = _page_read(request, keys)
+            key, generations, stored, outdated = _page_read(request, keys)
+            # One worker renders a page that comments or likes outdated; meanwhile the
+            # others keep serving the copy from moments ago.
+            claimed = outdated is not None and _claim_rendering(key)
+            if outdated is not None and not claimed:
+                stored = outdated
         except DatabaseError as error:
             # The database cache on a database that is away: render, and let the inner
             # middleware answer the 503.
@@ -168,12 +200,21 @@ class PublicPageMiddleware:
             return self.get_response(request)
         if stored is not None:
             return self._from_stored(request, stored)
+        try:
+            return self._rendered(request, key, generations)
+        finally:
+            if claimed:
+                cache.delete(f"{key}:rendering")
+
+    def _rendered(self, request, key, generations):
+        rendered_at = time.time_ns()
         response = self.get_response(request)
         if response.status_code != 200 or response.streaming or response.cookies:
             return response
         self._make_public(response, last_modified=max(generations) / 1e9)
         if settings.PAGE_CACHE_SECONDS and request.method == "GET":
-            cache.set(key, (generations, self._stored(response)), settings.PAGE_CACHE_SECONDS)
+            kept = (generations, self._stored(response), rendered_at)
+            cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
         return response
 
     @staticmethod

@@ -654,6 +654,11 @@ PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 60, minimum=0)
 PAGE_MAX_AGE = envint("PAGE_MAX_AGE", 0, minimum=0)
 PAGE_S_MAXAGE = envint("PAGE_S_MAXAGE", 1, minimum=0)
 PAGE_STALE_WHILE_REVALIDATE = envint("PAGE_STALE_WHILE_REVALIDATE", 10, minimum=0)
+# Other readers may see a comment or a like this late, at most twice this late while a
+# worker renders the page anew (never an edit): a page rendered less than this long ago is
+# served even if comments or likes came since, so a busy discussion re-renders its page
+# about once per lag, not once per comment. Whoever posted sees their change at once.
+PAGE_DISCUSSION_LAG_SECONDS = envfloat("PAGE_DISCUSSION_LAG_SECONDS", 0.5, minimum=0, maximum=1)
 # After any POST the reader's pages skip every cache for this many seconds (a short cookie),
 # so whoever posted sees their change at once.
 PAGE_FRESH_SECONDS = envint("PAGE_FRESH_SECONDS", 10, minimum=0)

@@ -82,6 +82,9 @@ def _test_environment(settings, tmp_path):
     # Pages are rendered afresh for each request; tests/blog/test_page_cache.py turns the
     # page cache on.
     settings.PAGE_CACHE_SECONDS = 0
+    # Comments and likes reach other readers of a cached page at once; the lag (up to
+    # PAGE_DISCUSSION_LAG_SECONDS late) has tests of its own.
+    settings.PAGE_DISCUSSION_LAG_SECONDS = 0
     # Test feeds and pages are served on loopback (pytest-httpserver); tests of the address
     # checks clear this.
     settings.FETCH_ALLOWED_PRIVATE_HOSTS = ["127.0.0.1", "localhost"]

@@ -2,6 +2,7 @@
 Django and by whatever stands in front of it; signed-in readers get their own, uncached."""
 
 import gzip
+import time
 
 import brotli
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_comments_xtd.models import XtdComment
 
+from blog import pagecache
 from blog.models import Article
 from blog.services import article_like_toggle
 from comments.discussion.services import like_toggle
@@ -204,6 +206,72 @@ def test_an_edited_or_unpublished_article_is_not_served_from_the_cache(article, 
     article.status = Article.Status.DRAFT
     article.save()
     assert Client().get(article.get_absolute_url()).status_code == 404
+
+
+class Clock:
+    """Stands for `time` in blog.pagecache: the generations and the copies' ages."""
+
+    def __init__(self):
+        self.now = time.time_ns()
+
+    def time_ns(self) -> int:
+        self.now += 1  # every bump a generation of its own
+        return self.now
+
+    def advance(self, seconds: float):
+        self.now += int(seconds * 1e9)
+
+
+@pytest.fixture
+def lagging(page_cache, settings, monkeypatch):
+    settings.PAGE_DISCUSSION_LAG_SECONDS = 0.5
+    clock = Clock()
+    monkeypatch.setattr(pagecache, "time", clock)
+    return clock
+
+
+def test_others_see_a_comment_on_a_busy_cached_page_within_the_lag(article, lagging):
+    cached_page(article)
+    lagging.advance(0.1)
+    add_comment(article, "Just in.")
+    assert "Just in." not in cached_page(article)
+    lagging.advance(0.4)
+    assert "Just in." in cached_page(article)
+
+
+def test_while_one_worker_renders_an_outdated_page_the_others_serve_the_copy(
+    article, lagging, monkeypatch
+):
+    cached_page(article)
+    add_comment(article, "Just in.")
+    lagging.advance(0.6)
+    monkeypatch.setattr(pagecache, "_claim_rendering", lambda key: False)
+    assert "Just in." not in cached_page(article)
+    lagging.advance(0.4)  # twice the lag: no copy that old is served
+    assert "Just in." in cached_page(article)
+
+
+def test_a_worker_that_rendered_an_outdated_page_lets_the_next_one_render(article, lagging):
+    cached_page(article)
+    for text in ("First.", "Second."):
+        add_comment(article, text)
+        lagging.advance(0.6)
+        assert text in cached_page(article)
+
+
+def test_the_poster_sees_their_comment_at_once_despite_the_lag(article, lagging):
+    form = form_values(parse(Client().get(article.get_absolute_url())))
+    guest = Client(enforce_csrf_checks=True, headers=SAME_SITE)
+    data = {**form, "name": "Olena", "email": "olena@example.org", "comment": "Mine, now."}
+    assert guest.post(post_url(article), data).status_code == 302
+    assert "Mine, now." in guest.get(article.get_absolute_url()).content.decode()
+
+
+def test_an_edit_is_never_served_late(article, lagging):
+    cached_page(article)
+    article.title = "A corrected headline"
+    article.save()
+    assert "A corrected headline" in cached_page(article)
 
 
 def test_a_newly_published_article_joins_the_cached_front_page(make_article, page_cache):
