@@ -6,7 +6,7 @@ page."""
 from django.http import Http404
 
 from blog.models import Article
-from blog.selectors import article_likes_summary, related_articles
+from blog.selectors import article_likes_summary, related_stories
 from comments.discussion.page import article_discussion
 
 
@@ -27,6 +27,6 @@ def article_page_context(request, article: Article, *, form=None) -> dict:
         # Every comment page's canonical address is the article's own.
         "article_address": request.build_absolute_uri(article.get_absolute_url()),
         "likes": article_likes_summary(article=article, user=request.user),
-        "related_articles": related_articles(article=article),
+        "related_articles": related_stories(article=article),
         **article_discussion(request, article, form=form),
     }

@@ -1,8 +1,9 @@
 """Reads for the reader's side: likes, related stories, and the sidebar widgets (comment reads
 live in comments.discussion.selectors).
 
-Each function issues a small, fixed number of queries; the sidebar is computed once per
-WIDGETS_CACHE_SECONDS and kept in the shared cache as plain values.
+Each function issues a small, fixed number of queries; the sidebar and each article's related
+stories are computed once per WIDGETS_CACHE_SECONDS and kept in the shared cache as plain
+values.
 """
 
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from comments.discussion.selectors import (
 LIKERS_SHOWN = 12
 RELATED_ARTICLES = 3
 SIDEBAR_CACHE_KEY = "blog:sidebar:v1"
+RELATED_CACHE_KEY = "blog:related:v1:{pk}"
 RECENT_COMMENTS = 5
 POPULAR_ARTICLES = 5
 
@@ -76,6 +78,26 @@ def related_articles(*, article: Article, limit: int = RELATED_ARTICLES) -> list
             pk__in=[other.pk for other in related]
         )[: limit - len(related)]
     return related
+
+
+def related_stories(*, article: Article) -> list[dict]:
+    """`related_articles` as the page shows them (address, title, date, agency), kept
+    WIDGETS_CACHE_SECONDS per article: comments and likes re-render a busy story's page
+    often, and its related stories need not be looked up each time."""
+
+    def shown():
+        return [
+            {
+                "url": other.get_absolute_url(),
+                "title": other.title,
+                "published_at": other.published_at,
+                "source": other.source.name if other.source else "",
+            }
+            for other in related_articles(article=article)
+        ]
+
+    key = RELATED_CACHE_KEY.format(pk=article.pk)
+    return cache.get_or_set(key, shown, settings.WIDGETS_CACHE_SECONDS)
 
 
 def popular_articles(limit: int = POPULAR_ARTICLES) -> list[Article]:

@@ -163,9 +163,9 @@ def test_likes_cost_one_query_however_many_readers_like_it(
         article_like_toggle(article=article, user=fan)
     client.get("/")  # fill the sidebar cache
     client.get(article.get_absolute_url())  # and the ContentType cache the discussion uses
-    # article, its categories, its tags, related articles (same topic, then same source),
-    # the discussion, the social-login apps, + the likers (when there are any)
-    with django_assert_num_queries(7 + (1 if likers else 0)):
+    # article, its categories, its tags (related articles kept in the cache since), the
+    # discussion, the social-login apps, + the likers (when there are any)
+    with django_assert_num_queries(5 + (1 if likers else 0)):
         client.get(article.get_absolute_url())
 
 
@@ -177,8 +177,9 @@ def test_a_signed_in_reader_costs_the_session_and_user_queries_only(
     client.force_login(reader)
     client.get("/")
     client.get(article.get_absolute_url())
-    # session, user, article, categories, tags, related (2), likers (the reader is not
-    # among them, and all likers are shown, so no "does the reader like it" query); the
-    # discussion, the reader's comment likes, their social profile, their subscription
-    with django_assert_num_queries(12):
+    # session, user, article, categories, tags (related ones kept in the cache), likers (the
+    # reader is not among them, and all likers are shown, so no "does the reader like it"
+    # query); the discussion, the reader's comment likes, their social profile, their
+    # subscription
+    with django_assert_num_queries(10):
         client.get(article.get_absolute_url())

@@ -1,8 +1,10 @@
 """Related stories under an article: same category, tag or source, newest first."""
 
 import pytest
+from django.core.cache import cache
 
 from blog.models import Article, Category, Source, Tag
+from blog.selectors import RELATED_CACHE_KEY
 
 
 def related_titles(client, article):
@@ -75,9 +77,21 @@ def test_related_stories_cost_one_query_when_topics_fill_the_list(
         make_article().categories.add(category)
     client.get("/")  # fill the sidebar cache
     client.get(story.get_absolute_url())  # and the ContentType cache the discussion uses
+    cache.delete(RELATED_CACHE_KEY.format(pk=story.pk))
     # article, categories, tags, related; the discussion, the social-login apps
     with django_assert_num_queries(6):
         client.get(story.get_absolute_url())
+    # Kept for the next readers: the page is rendered again without looking them up.
+    with django_assert_num_queries(5):
+        client.get(story.get_absolute_url())
+
+
+def test_a_new_related_story_shows_once_the_kept_list_expires(client, make_article):
+    story = make_article(title="The story")
+    assert related_titles(client, story) == []
+    make_article(title="Newer on the same wire", source=story.source)
+    cache.clear()  # what WIDGETS_CACHE_SECONDS does
+    assert related_titles(client, story) == ["Newer on the same wire"]
 
 
 @pytest.mark.parametrize("others", [1, 30])
@@ -89,6 +103,7 @@ def test_topping_up_from_the_source_costs_one_more_query(
         make_article()
     client.get("/")
     client.get(story.get_absolute_url())
+    cache.delete(RELATED_CACHE_KEY.format(pk=story.pk))
     # article, categories, tags, related by topic, related by source; the discussion, the
     # social-login apps
     with django_assert_num_queries(7):
