@@ -160,9 +160,11 @@ def page_generation_bump(*keys: str) -> None:
     transaction.on_commit(bump)
 
 
-def article_pages_changed(article) -> None:
-    """A comment or a like on `article`: its page and comment feeds change."""
-    page_generation_bump(_article_key(resolve(article.get_absolute_url()).kwargs), COMMENTS)
+def article_pages_changed(article, *, comments: bool = True) -> None:
+    """A comment or a like on `article`: its page and comment feeds change (and with
+    `comments`, the site's comments feeds)."""
+    key = _article_key(resolve(article.get_absolute_url()).kwargs)
+    page_generation_bump(key, *([COMMENTS] if comments else []))
 
 
 def _page_key(request) -> str:
@@ -309,7 +311,8 @@ def _comment_flag_changed(instance, **kwargs):
 
 
 def _article_like_changed(instance, **kwargs):
-    article_pages_changed(instance.article)
+    # A like on the story shows on its page only, not in the site's comments feeds.
+    article_pages_changed(instance.article, comments=False)
 
 
 def connect_signals():

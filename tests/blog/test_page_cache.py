@@ -124,6 +124,17 @@ def test_a_cached_article_page_takes_no_query(article, page_cache, django_assert
     assert response["Cache-Control"].startswith("public")
 
 
+def test_a_like_on_a_story_leaves_the_cached_comments_feed_alone(
+    article, reader, page_cache, django_assert_num_queries
+):
+    add_comment(article, "In the feed.")
+    feed = reverse("blog:comments_feed")
+    Client().get(feed)
+    article_like_toggle(article=article, user=reader)
+    with django_assert_num_queries(0):
+        assert "In the feed." in Client().get(feed).content.decode()
+
+
 def test_with_the_database_cache_a_hit_takes_one_query(
     article, page_cache, settings, django_assert_num_queries
 ):
