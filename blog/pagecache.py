@@ -145,19 +145,42 @@ def _claim_rendering(page_key: str) -> bool:
 
 def page_generation_bump(*keys: str) -> None:
     """Mark what those keys cover as changed: pages stored before are not served again."""
-
-    def bump():
-        cache.set_many({key: time.time_ns() for key in keys}, timeout=None)
-
+    connection = transaction.get_connection()
+    in_database = isinstance(caches["default"], BaseDatabaseCache)
+    if not connection.in_atomic_block:
+        _bump(list(keys))
+        return
     # A cache in the database is written only after the commit: written inside the
     # writer's transaction, the generation rows (one shared by every comment) would be
     # locked until its end, and concurrent comments and likes, which also lock the
     # article, deadlock on PostgreSQL. Other caches are bumped at once as well, so that a
     # page rendered meanwhile is not kept.
-    in_database = isinstance(caches["default"], BaseDatabaseCache)
-    if not (in_database and transaction.get_connection().in_atomic_block):
-        bump()
-    transaction.on_commit(bump)
+    if not in_database:
+        _bump(list(keys))
+    # Once after the commit, however many saves of the transaction asked for it (a comment
+    # is saved three times): the first callback bumps every key asked for, the others find
+    # none left. Keys of a transaction rolled back are bumped with the next one.
+    pending = connection.__dict__.setdefault("page_generations_pending", set())
+    pending.update(keys)
+    transaction.on_commit(lambda: _bump_pending(connection))
+
+
+def _bump_pending(connection) -> None:
+    pending = connection.page_generations_pending
+    keys = sorted(pending)
+    pending.clear()
+    if keys:
+        _bump(keys)
+
+
+def _bump(keys) -> None:
+    now = time.time_ns()
+    if len(keys) == 1:
+        cache.set(keys[0], now, timeout=None)
+        return
+    # One transaction for the keys, not one each, with the database cache.
+    with transaction.atomic():
+        cache.set_many({key: now for key in keys}, timeout=None)
 
 
 def article_pages_changed(article, *, comments: bool = True) -> None:

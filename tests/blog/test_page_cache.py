@@ -2,6 +2,7 @@
 Django and by whatever stands in front of it; signed-in readers get their own, uncached."""
 
 import gzip
+import re
 import time
 
 import brotli
@@ -438,6 +439,38 @@ def test_with_the_database_cache_a_comment_bumps_the_page_only_after_its_commit(
     for callback in callbacks:
         callback()
     assert "Not yet." in cached_page(article)
+
+
+def test_a_comment_writes_its_generations_once_however_often_it_is_saved(
+    article, page_cache, settings, django_capture_on_commit_callbacks
+):
+    """A comment is saved three times in its transaction (xtd's thread fields, its
+    moderation record): the generations are written once, after the commit."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CACHES = {
+        "default": {"BACKEND": "blog.cache.ResilientDatabaseCache", "LOCATION": "page_test"}
+    }
+    call_command("createcachetable", verbosity=0)
+    form = form_values(parse(Client().get(article.get_absolute_url())))
+    guest = Client(enforce_csrf_checks=True, headers=SAME_SITE)
+    data = {**form, "name": "Olena", "email": "olena@example.org", "comment": "Once."}
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert guest.post(post_url(article), data).status_code == 302
+    written = [
+        re.search(r"pagegen:[^']+", q["sql"])[0]
+        for q in queries
+        if q["sql"].startswith(("UPDATE", "INSERT")) and "pagegen" in q["sql"]
+    ]
+    assert sorted(written) == sorted(set(written))  # each once
+    assert "pagegen:comments" in written
+    assert any(key.endswith(article.slug) for key in written)
+    assert "Once." in cached_page(article)
 
 
 def cache_table_rows() -> list[tuple]:
