@@ -193,7 +193,8 @@ def check_link_markup(text: str) -> Reason | None:
 
 def check_links(text: str) -> Reason | None:
     """Held from COMMENTS_MAX_LINKS links in the text on, as WordPress's "Hold a comment in
-    the queue if it contains 2 or more links" (0 turns the rule off)."""
+    the queue if it contains 2 or more links" (0 turns the rule off), unless the trained
+    learned filter finds the comment legitimate (the pipeline's `LIFTED_BY_LEARNING`)."""
     count = len(URL_RE.findall(text))
     limit = settings.COMMENTS_MAX_LINKS
     if limit and count >= limit:
@@ -235,8 +236,8 @@ def check_off_topic_promotion(*, text: str, url: str, article) -> Reason | None:
 
     A comment whose words are in none of the article's scripts (a Russian comment on an
     English article) cannot share a word with it, so sharing none says little: it is still
-    held (`CROSS_SCRIPT` in the detail), unless the learned filter, trained, finds it clearly
-    legitimate (the pipeline then withdraws this reason)."""
+    held, the detail saying so (`CROSS_SCRIPT`). Like `check_links`, this hold gives way to
+    the trained learned filter's "legitimate" (the pipeline's `LIFTED_BY_LEARNING`)."""
     limit = settings.COMMENTS_SHORT_PROMOTION_LENGTH
     links = URL_RE.findall(text)
     prose = BARE_DOMAIN_RE.sub(" ", URL_RE.sub(" ", text))

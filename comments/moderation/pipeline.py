@@ -17,7 +17,9 @@ is published unchecked.
 
 The learned filter (`comments.moderation.learned`, trained by editors' decisions) is asked
 when Akismet gave no answer (off, skipped, or failed): Akismet, when it answers, stays
-authoritative, and the local statistics do not overrule its "not spam".
+authoritative, and the local statistics do not overrule its "not spam". Once trained, a
+verdict of "legitimate" lifts the holds that only stand in for an opinion nobody had
+(`LIFTED_BY_LEARNING`); it never lifts a spam verdict nor a blocklist's hold.
 """
 
 import math
@@ -30,7 +32,6 @@ from comments.discussion.submission import CommentSubmission
 from comments.models import BlocklistEntry, CommentModeration
 from comments.moderation.akismet import akismet_enabled, check_akismet
 from comments.moderation.checks import (
-    CROSS_SCRIPT,
     check_blocked_commenter,
     check_blocklist,
     check_first_comment,
@@ -141,6 +142,12 @@ def check_own_duplicate(submission: CommentSubmission) -> None:
 
 # --- The pipeline --------------------------------------------------------------------------
 
+# Holds that guess at what nobody has judged yet: many links, a short promotion sharing no
+# word with the article (WordPress holds the first for the same reason). The filter trained
+# on this site's decisions is that judgement, so its "legitimate" lifts them; the spam
+# terms, the blocklists' holds, Akismet and the filter's own doubts stay.
+LIFTED_BY_LEARNING = frozenset({"links", "off_topic_promotion"})
+
 
 def comment_verdict(submission: CommentSubmission) -> Decision:
     """Decide what to do with a new comment, or raise `CommentRejected`. Without any check
@@ -188,8 +195,6 @@ def comment_verdict(submission: CommentSubmission) -> Decision:
         if reason is not None:
             decision.add(reason)
         elif learned_clears(score):
-            # The one rule that cannot judge a comment in another script than the article's
-            # yields to the filter trained on this site's decisions.
-            for held in [r for r in decision.reasons if r.detail.endswith(CROSS_SCRIPT)]:
+            for held in [r for r in decision.reasons if r.check in LIFTED_BY_LEARNING]:
                 decision.withdraw(held)
     return decision
