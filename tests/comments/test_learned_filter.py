@@ -258,6 +258,17 @@ def test_a_ham_threshold_of_zero_turns_the_lifting_off(article, trained, setting
     assert comment.moderation.status == "held"
 
 
+def test_a_short_comment_promoting_its_website_stays_held_however_legitimate_its_text(
+    article, trained
+):
+    # Stock praise in front of a website is written to read like approved comments.
+    text = "Thank you for translating this, the original interview was hard to follow."
+    assert learned_score(text=text).probability < 0.2
+    comment = post(article, email="reader@example.net", url="https://shop.example", text=text)
+    assert comment.moderation.status == "held"
+    assert [r["check"] for r in comment.moderation.reasons] == ["off_topic_promotion"]
+
+
 def test_the_trained_filter_never_lifts_a_spam_verdict_nor_a_blocklist_hold(article, trained):
     BlocklistEntry.objects.create(kind="word", value="transcript", action="spam")
     spam = post(article, email="reader@example.net", text=TWO_SOURCES)
