@@ -162,18 +162,18 @@ def print_protocol(path: Path, *, seed: bool) -> None:
     print(f"{where}: {len(even) + len(odd)} entries, the site starting with {filter_start}")
     header = ("second half", "filter", "spam kept", "ham published", "held", "spam", "refused")
     print(
-        f"{header[0]:<13}{header[1]:<11}{header[2]:>14}{header[3]:>17}"
+        f"{header[0]:<13}{header[1]:<11}{header[2]:>16}{header[3]:>19}"
         + "".join(f"{h:>9}" for h in header[4:])
     )
     for name, (taught, held_out) in (("odd", (even, odd)), ("even", (odd, even))):
         for trained in (False, True):
             slug = f"protocol-{path.stem}-{name}-{trained}".replace("_", "-")
             c = measure(taught, held_out, trained=trained, slug=slug, seed=seed)
-            kept = f"{c['spam_kept']}/{c['spam']} = {c['spam_kept'] / c['spam']:.0%}"
-            published = f"{c['ham_published']}/{c['ham']} = {c['ham_published'] / c['ham']:.0%}"
+            kept = f"{c['spam_kept']}/{c['spam']} = {c['spam_kept'] / c['spam']:.1%}"
+            published = f"{c['ham_published']}/{c['ham']} = {c['ham_published'] / c['ham']:.1%}"
             print(
-                f"{name:<13}{'trained' if trained else 'untrained':<11}{kept:>14}"
-                f"{published:>17}{c['ham_held']:>9}{c['ham_spam']:>9}{c['ham_refused']:>9}"
+                f"{name:<13}{'trained' if trained else 'untrained':<11}{kept:>16}"
+                f"{published:>19}{c['ham_held']:>9}{c['ham_spam']:>9}{c['ham_refused']:>9}"
             )
     print()
 

@@ -527,10 +527,11 @@ COMMENTS_LEARNED_SPAM_THRESHOLD = envfloat(
 COMMENTS_LEARNED_HOLD_THRESHOLD = envfloat(
     "COMMENTS_LEARNED_HOLD_THRESHOLD", 0.6, minimum=0.5, maximum=1.0
 )
-# Below the ham threshold the trained filter clears a short promotion written in another
-# script than the article's, which the off-topic rule cannot judge (README, "Learned filter").
+# Below the ham threshold the trained filter's "legitimate" lifts the holds of the links and
+# short off-topic promotion rules, which only stand in for a missing opinion (README,
+# "Learned filter"); 0 never lifts them.
 COMMENTS_LEARNED_HAM_THRESHOLD = envfloat(
-    "COMMENTS_LEARNED_HAM_THRESHOLD", 0.2, minimum=0.0, maximum=0.5
+    "COMMENTS_LEARNED_HAM_THRESHOLD", 0.5, minimum=0.0, maximum=0.5
 )
 if COMMENTS_LEARNED_HOLD_THRESHOLD > COMMENTS_LEARNED_SPAM_THRESHOLD:
     raise ImproperlyConfigured(

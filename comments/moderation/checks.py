@@ -193,7 +193,8 @@ def check_link_markup(text: str) -> Reason | None:
 
 def check_links(text: str) -> Reason | None:
     """Held from COMMENTS_MAX_LINKS links in the text on, as WordPress's "Hold a comment in
-    the queue if it contains 2 or more links" (0 turns the rule off)."""
+    the queue if it contains 2 or more links" (0 turns the rule off), unless the trained
+    learned filter finds the comment legitimate (the pipeline's `lifted_by_learning`)."""
     count = len(URL_RE.findall(text))
     limit = settings.COMMENTS_MAX_LINKS
     if limit and count >= limit:
@@ -216,6 +217,8 @@ def article_topic_keys(article) -> set[str]:
 
 # Ends the off-topic reason of a comment written in none of the article's scripts.
 CROSS_SCRIPT = " (written in a script the article does not use)"
+# In the off-topic reason of a comment promoting its website field (not a link in its text).
+PROMOTING_WEBSITE = "promoting its website"
 
 
 def _scripts(words) -> set[str]:
@@ -235,8 +238,9 @@ def check_off_topic_promotion(*, text: str, url: str, article) -> Reason | None:
 
     A comment whose words are in none of the article's scripts (a Russian comment on an
     English article) cannot share a word with it, so sharing none says little: it is still
-    held (`CROSS_SCRIPT` in the detail), unless the learned filter, trained, finds it clearly
-    legitimate (the pipeline then withdraws this reason)."""
+    held, the detail saying so (`CROSS_SCRIPT`). Like `check_links`, this hold gives way to
+    the trained learned filter's "legitimate" (the pipeline's `lifted_by_learning`), except
+    for a comment promoting its website field (`PROMOTING_WEBSITE`)."""
     limit = settings.COMMENTS_SHORT_PROMOTION_LENGTH
     links = URL_RE.findall(text)
     prose = BARE_DOMAIN_RE.sub(" ", URL_RE.sub(" ", text))
@@ -250,8 +254,8 @@ def check_off_topic_promotion(*, text: str, url: str, article) -> Reason | None:
         return None
     prose_scripts = _scripts(_topic_keys(prose))
     cross_script = bool(prose_scripts) and not prose_scripts & _scripts(article_keys)
-    where = "its website" if url.strip() else "a link"
-    detail = f"short comment promoting {where} that shares no word with the article"
+    promoting = PROMOTING_WEBSITE if url.strip() else "promoting a link"
+    detail = f"short comment {promoting} that shares no word with the article"
     return Reason(
         "off_topic_promotion", Verdict.HOLD, detail + (CROSS_SCRIPT if cross_script else "")
     )

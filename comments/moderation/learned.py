@@ -371,8 +371,9 @@ def learned_score(*, text: str, name: str = "", email: str = "", url: str = "") 
 
 
 def learned_clears(score: Score) -> bool:
-    """The filter, trained, finds the comment clearly legitimate: below
-    COMMENTS_LEARNED_HAM_THRESHOLD (SpamBayes's "ham" side of its unsure range)."""
+    """The filter, with its minimum evidence, finds the comment legitimate: below
+    COMMENTS_LEARNED_HAM_THRESHOLD (0.5 by default: its evidence leans legitimate; 0 never).
+    The pipeline then lifts the rules' holds that stand in for a missing opinion."""
     return score.enough_evidence and score.probability < settings.COMMENTS_LEARNED_HAM_THRESHOLD
 
 

@@ -4,7 +4,7 @@ theirs), Robinson–Fisher scoring, thresholds, the minimum evidence, export and
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
-from comments.models import CommentModeration, SpamToken
+from comments.models import BlocklistEntry, CommentModeration, SpamToken
 from comments.moderation import actions
 from comments.moderation.learned import (
     TOTALS,
@@ -224,6 +224,60 @@ def test_a_short_link_in_another_script_that_the_filter_does_not_know_stays_held
     assert comment.moderation.status == "held"
     assert [r["check"] for r in comment.moderation.reasons] == ["off_topic_promotion"]
     assert "script the article does not use" in comment.moderation.reasons[0]["detail"]
+
+
+# A reader's legitimate comment citing two sources: the links rule holds it until the
+# filter, trained by this site's editors, can tell that it reads like their approved ones.
+TWO_SOURCES = (
+    "The minister's statement contradicts what was said last week about the talks: "
+    "https://ministry.example/statement and https://agency.example/transcript"
+)
+
+
+def test_a_trained_filter_lifts_the_links_hold_on_a_legitimate_looking_comment(article, trained):
+    comment = post(article, email="reader@example.net", text=TWO_SOURCES)
+    assert comment.is_public, comment.moderation.reasons
+    assert comment.moderation.reasons == []
+
+
+def test_an_untrained_filter_leaves_a_comment_with_two_links_held(article):
+    comment = post(article, email="reader@example.net", text=TWO_SOURCES)
+    assert comment.moderation.status == "held"
+    assert "links" in [r["check"] for r in comment.moderation.reasons]
+
+
+def test_below_its_minimum_evidence_the_filter_lifts_no_hold(article, trained, settings):
+    settings.COMMENTS_LEARNED_MIN_EACH = 21
+    comment = post(article, email="reader@example.net", text=TWO_SOURCES)
+    assert comment.moderation.status == "held"
+
+
+def test_a_ham_threshold_of_zero_turns_the_lifting_off(article, trained, settings):
+    settings.COMMENTS_LEARNED_HAM_THRESHOLD = 0.0
+    comment = post(article, email="reader@example.net", text=TWO_SOURCES)
+    assert comment.moderation.status == "held"
+
+
+def test_a_short_comment_promoting_its_website_stays_held_however_legitimate_its_text(
+    article, trained
+):
+    # Stock praise in front of a website is written to read like approved comments.
+    text = "Thank you for translating this, the original interview was hard to follow."
+    assert learned_score(text=text).probability < 0.2
+    comment = post(article, email="reader@example.net", url="https://shop.example", text=text)
+    assert comment.moderation.status == "held"
+    assert [r["check"] for r in comment.moderation.reasons] == ["off_topic_promotion"]
+
+
+def test_the_trained_filter_never_lifts_a_spam_verdict_nor_a_blocklist_hold(article, trained):
+    BlocklistEntry.objects.create(kind="word", value="transcript", action="spam")
+    spam = post(article, email="reader@example.net", text=TWO_SOURCES)
+    assert spam.moderation.status == "spam"
+    BlocklistEntry.objects.create(kind="domain", value="agency.example", action="hold")
+    BlocklistEntry.objects.filter(action="spam").delete()
+    held = post(article, email="other@example.net", text=TWO_SOURCES + " (again)")
+    assert held.moderation.status == "held"
+    assert [r["check"] for r in held.moderation.reasons] == ["moderation_list"]
 
 
 def test_akismet_stays_authoritative_when_it_answers(article, trained, settings, monkeypatch):
