@@ -47,9 +47,9 @@ def test_the_article_page_costs_the_same_queries_for_4_or_40_comments(
     discuss(article, count)
     client.get(article.get_absolute_url())  # the Sites cache is warm from here on
 
-    # article, its categories and tags, related stories (by topic, then by source), the
+    # article, its categories and tags (related stories kept in the cache since), the
     # discussion (pictures joined in), the admin's SocialApps for the login icons
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = client.get(article.get_absolute_url())
 
     assert response.content.decode().count('src="https://pbs.twimg.com/') == count // 2
@@ -63,7 +63,8 @@ def test_a_signed_in_reader_costs_the_same_whatever_the_count(
     client.force_login(reader)
     client.get(article.get_absolute_url())
 
-    # article, its categories and tags, related stories (2), session, user, discussion, the
-    # reader's likes, their social profile, whether they follow the discussion
-    with django_assert_num_queries(11):
+    # article, its categories and tags (related stories kept in the cache since), session,
+    # user, discussion, the reader's likes, their social profile, whether they follow the
+    # discussion
+    with django_assert_num_queries(9):
         client.get(article.get_absolute_url())
