@@ -42,6 +42,38 @@ def comment_item(tree, comment_id):
     return found[0] if found else None
 
 
+# A comment is its <li>, with no wrapper (templates/comments/_comment_body.html): its text is
+# the item's own paragraphs, its name the website link or else the item's first text, its
+# likes line the text just before Like, its avatar the picture in its --avatar.
+
+
+def comment_text(item) -> str:
+    """What the commenter wrote: the item's own paragraphs (not its notes, nor its replies)."""
+    paragraphs = item.xpath("./p[not(@class)]")
+    assert paragraphs, "the comment shows no text"
+    return " ".join(" ".join(p.text_content() for p in paragraphs).split())
+
+
+def comment_author(item) -> str:
+    """The name a comment is signed with, as shown at its top."""
+    link = item.xpath('./a[@class="comment-author"]')
+    return " ".join((link[0].text_content() if link else item.text or "").split())
+
+
+def comment_likes(item) -> str:
+    """The comment's likes line ("Liked by 3 people"; empty when nobody likes it)."""
+    button = item.xpath('./button[@class="comment-like-button"]')[0]
+    before = button.getprevious()
+    return " ".join(((before.tail if before is not None else item.text) or "").split())
+
+
+def comment_avatar(item) -> str:
+    """The address of the picture shown beside the comment's author."""
+    found = re.search(r'--avatar:url\("([^"]*)"\)', item.get("style") or "")
+    assert found, "the comment shows no avatar"
+    return found[1]
+
+
 def form_values(tree) -> dict:
     """What the comment form would send as it stands (inputs and the textarea)."""
     form = tree.xpath('//form[@id="commentform"]')[0]

@@ -33,6 +33,17 @@ def avatar_url(email: str, *, picture: str = "", size: int = AVATAR_SIZE) -> str
     return reverse("comments:avatar", args=[avatar_key(email)])
 
 
+# Characters that could end or break a CSS url("..."): percent-encoded, which leaves the
+# address the same for the server it points at.
+_CSS_URL_ESCAPES = str.maketrans({c: f"%{ord(c):02X}" for c in "\"'()\\\n\r\t "})
+
+
+def css_url(url: str) -> str:
+    """`url` as a CSS `url("...")` value, safe inside a style attribute (a social account's
+    picture address is the reader's to choose)."""
+    return f'url("{url.translate(_CSS_URL_ESCAPES)}")'
+
+
 def avatar_urls(emails) -> dict[str, str]:
     """`avatar_url` of each address, for a whole page: one URL lookup rather than one each."""
     emails = set(emails)

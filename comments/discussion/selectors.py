@@ -17,12 +17,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, F, Q, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils import timezone
 from django_comments.models import CommentFlag
 from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from blog.models import Article
-from comments.discussion.avatars import avatar_url, avatar_urls
+from comments.discussion.avatars import avatar_url, avatar_urls, css_url
 from comments.discussion.paging import (
     CommentPage,
     comment_page,
@@ -201,15 +200,15 @@ class CommentNode:
     avatar: str = ""  # given by discussion_for, which looks the URLs up for a whole page
     date_text: str = ""  # "October 21, 2021 at 3:02 p.m."
     key: str = field(init=False)  # the comment's id as text, for anchors and URLs
-    date_iso: str = field(init=False)
+    avatar_css: str = field(init=False)  # the avatar as a CSS url(), for the comment's style
     likes_label: str = field(init=False)  # "Liked by 3 people"
 
     def __post_init__(self):
         comment = self.comment
         self.key = str(comment.pk)
-        self.date_iso = timezone.localtime(comment.submit_date).isoformat()
         self.date_text = self.date_text or CommentDates()(comment.submit_date)
         self.avatar = self.avatar or avatar_url(comment.user_email)
+        self.avatar_css = css_url(self.avatar)
         self.likes_label = likes_label(self.like_count)
 
     @property

@@ -20,9 +20,9 @@
 
   function moveFormUnder(commentId, author) {
     var item = document.getElementById("comment-" + commentId);
-    var body = item && item.querySelector(":scope > .comment-body");
-    if (!body) return false;
-    body.after(respond);
+    if (!item || item.classList.contains("comment-gone")) return false;
+    // Under the comment's own text and actions, above its replies.
+    item.insertBefore(respond, item.querySelector(":scope > ol.children"));
     setReplyTarget(commentId, author);
     $("#id_comment", respond).focus();
     return true;
@@ -158,7 +158,14 @@
         like.setAttribute("aria-pressed", json.liked ? "true" : "false");
         like.setAttribute("aria-label", like.getAttribute("aria-label").replace(/^Liked?/, word));
         like.textContent = word;
-        like.closest(".comment-body").querySelector(":scope > .comment-likes").textContent = json.label;
+        // The likes line is the text just before the button (none while nobody likes it).
+        var likes = like.previousSibling;
+        if (!likes || likes.nodeType !== Node.TEXT_NODE) {
+          likes = document.createTextNode("");
+          like.before(likes);
+        }
+        likes.nodeValue = json.label ? "\n" + json.label + " " : "\n";
+        document.getElementById("comment-like-status").textContent = json.label || "No likes yet";
       }).catch(function () {
         form.action = like.formAction;  // a plain post, as without JavaScript
         form.submit();

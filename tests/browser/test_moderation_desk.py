@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from comments.models import CommentModeration
 from comments.moderation.desk import comment_status
+from tests.browser.discussion import comment_author, comment_with_text
 from tests.factories import post
 
 pytestmark = pytest.mark.browser
@@ -64,9 +65,9 @@ def test_r_opens_the_reply_and_the_reply_shows_with_a_staff_badge(desk, live_ser
     assert "Your reply to Rita is published" in desk.locator(".messagelist").inner_text()
 
     desk.goto(live_server.url + article.get_absolute_url())
-    reply = desk.locator(".comment-body", has_text="Yes, taken this morning.")
+    reply = comment_with_text(desk, "Yes, taken this morning.")
     expect(reply, f"the reply on the article page: {_discussion(article)}").to_be_visible()
-    assert reply.locator(".comment-author").inner_text() == "editor"
+    assert comment_author(reply) == "editor"
     assert reply.locator(".comment-badge").inner_text() == "staff"
 
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from tests.browser.discussion import paragraph
 from tests.helpers import assert_inbox_stays, inbox, parts
 
 pytestmark = pytest.mark.browser
@@ -23,7 +24,7 @@ def write_comment(page, text, *, name, email, notify=False):
     if notify:
         form.get_by_label("Notify me of new comments via email.").check()
     form.get_by_role("button", name="Post Comment").click()
-    page.locator(".comment-content", has_text=text).wait_for()
+    paragraph(page, text).wait_for()
 
 
 def test_a_guest_hears_of_a_reply_by_email_and_mutes_the_article(

@@ -6,6 +6,7 @@ import requests
 from django_comments_xtd.models import XtdComment
 from playwright.sync_api import expect
 
+from tests.browser.discussion import comment_text, paragraph
 from tests.browser.test_comments import fill_guest_form
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ def test_a_guest_comments_from_a_cached_page_and_everyone_sees_it(
     fill_guest_form(form, name="Olena", email="olena@example.org", text="Sent from the cache.")
     form.get_by_role("button", name="Post Comment").click()
 
-    expect(page.locator(".comment-content", has_text="Sent from the cache.")).to_be_visible()
+    expect(paragraph(page, "Sent from the cache.")).to_be_visible()
     stored = XtdComment.objects.get(comment="Sent from the cache.")
     assert page.url.endswith(f"#comment-{stored.pk}")
     guest.close()
@@ -49,7 +50,5 @@ def test_a_guest_comments_from_a_cached_page_and_everyone_sees_it(
     page = other.new_page()
     response = page.goto(live_server.url + demo.get_absolute_url())
     assert not served_from_cache(response, cached_article)
-    expect(page.locator(f"#comment-{stored.pk} .comment-content")).to_have_text(
-        "Sent from the cache."
-    )
+    expect(comment_text(page.locator(f"#comment-{stored.pk}"))).to_have_text("Sent from the cache.")
     other.close()

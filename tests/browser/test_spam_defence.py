@@ -4,6 +4,8 @@ kept); a person who takes a moment to write gets their comment posted."""
 import pytest
 from django_comments_xtd.models import XtdComment
 
+from tests.browser.discussion import paragraph
+
 pytestmark = pytest.mark.browser
 
 
@@ -37,9 +39,7 @@ def test_a_person_who_takes_a_moment_gets_the_comment_posted(live_server, articl
     fill(page, "I read the whole article before commenting.")
     page.wait_for_timeout(2100)
     page.get_by_role("button", name="Post Comment").click()
-    posted = page.locator(
-        ".comment-content", has_text="I read the whole article before commenting."
-    )
+    posted = paragraph(page, "I read the whole article before commenting.")
     posted.wait_for()
     assert page.locator("#comments-title").inner_text().startswith("1 thought on")
     assert XtdComment.objects.get().is_public

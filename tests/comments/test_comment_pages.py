@@ -8,7 +8,7 @@ from django.test import Client
 from django_comments_xtd.models import XtdComment
 
 from tests.factories import add_comment, comment_form_data, post_form
-from tests.helpers import comment_item, parse, parts, post_url, text_of
+from tests.helpers import comment_item, comment_text, parse, parts, post_url, text_of
 
 
 def threads(article, count, replies_each=1):
@@ -23,10 +23,7 @@ def threads(article, count, replies_each=1):
 
 
 def top_level_texts(page) -> list[str]:
-    return [
-        text_of(li, './article//*[@class="comment-content"]')
-        for li in page.xpath('//ol[@class="comment-list"]/li')
-    ]
+    return [comment_text(li) for li in page.xpath('//ol[@class="comment-list"]/li')]
 
 
 @pytest.fixture
@@ -53,7 +50,7 @@ def test_pages_split_top_level_threads_and_keep_their_replies(client, article, p
     assert top_level_texts(second) == ["Thread 3", "Thread 4"]
     assert top_level_texts(third) == ["Thread 5"]
     replies = comment_item(second, roots[2].pk).xpath('./ol[@class="children"]/li')
-    assert [text_of(li, './/*[@class="comment-content"]') for li in replies] == [
+    assert [comment_text(li) for li in replies] == [
         "Reply 1 to thread 3",
         "Reply 2 to thread 3",
     ]
@@ -136,7 +133,7 @@ def test_a_reply_posted_on_page_two_without_javascript_returns_there(client, art
     reply = XtdComment.objects.get(comment="Answer on page two.")
     assert response["Location"] == f"{url}?cpage=2#comment-{reply.pk}"
     item = comment_item(parse(client.get(response["Location"])), reply.pk)
-    assert text_of(item, './/*[@class="comment-content"]') == "Answer on page two."
+    assert comment_text(item) == "Answer on page two."
 
 
 @pytest.mark.parametrize(("count", "on_page_two"), [(3, 1), (100, 2)])

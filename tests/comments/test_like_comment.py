@@ -9,7 +9,7 @@ from django_comments_xtd.models import LIKEDIT_FLAG, XtdComment
 
 from blog.models import Article
 from tests.factories import add_comment
-from tests.helpers import comment_item, like_url, parse, text_of
+from tests.helpers import comment_item, comment_likes, like_url, parse
 
 FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
 
@@ -23,7 +23,7 @@ def like_state(client, article, comment) -> tuple[str, str, str]:
     """The like count label, the button's pressed state and its text, as the page shows them."""
     item = comment_item(parse(client.get(article.get_absolute_url())), comment.pk)
     button = item.xpath('.//button[@class="comment-like-button"]')[0]
-    label = text_of(item, './/p[@class="comment-likes"]')
+    label = comment_likes(item)
     return label, button.get("aria-pressed"), button.text
 
 

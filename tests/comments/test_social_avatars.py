@@ -2,9 +2,11 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django_comments_xtd.models import XtdComment
 
 from comments.models import SocialProfile
 from tests.factories import post
+from tests.helpers import comment_item, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +38,8 @@ def test_a_social_commenter_shows_their_picture_and_a_guest_an_identicon(client,
 
     html = client.get(article.get_absolute_url()).content.decode()
 
-    assert 'src="https://pbs.twimg.com/1.jpg"' in html
-    assert html.count('src="/comments/avatar/') == 1
+    assert "--avatar:url(&quot;https://pbs.twimg.com/1.jpg&quot;)" in html
+    assert html.count("--avatar:url(&quot;/comments/avatar/") == 1
 
 
 @pytest.mark.parametrize("count", [4, 40])
@@ -52,7 +54,9 @@ def test_the_article_page_costs_the_same_queries_for_4_or_40_comments(
     with django_assert_num_queries(5):
         response = client.get(article.get_absolute_url())
 
-    assert response.content.decode().count('src="https://pbs.twimg.com/') == count // 2
+    assert (
+        response.content.decode().count("--avatar:url(&quot;https://pbs.twimg.com/") == count // 2
+    )
 
 
 @pytest.mark.parametrize("count", [4, 40])
@@ -68,3 +72,14 @@ def test_a_signed_in_reader_costs_the_same_whatever_the_count(
     # discussion
     with django_assert_num_queries(9):
         client.get(article.get_absolute_url())
+
+
+def test_a_picture_address_cannot_restyle_the_page(client, article):
+    """A social account's picture address is the reader's to choose: whatever it holds stays
+    inside the comment's avatar (no quote or bracket of it ends the CSS url())."""
+    discuss(article, 2)
+    SocialProfile.objects.update(avatar_url='https://x.example/a.png");background:url("/b.png')
+    item = comment_item(parse(client.get(article.get_absolute_url())), XtdComment.objects.last().pk)
+    assert item.get("style") == (
+        '--avatar:url("https://x.example/a.png%22%29;background:url%28%22/b.png")'
+    )
