@@ -7,6 +7,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 
 from comments.discussion.forms import CommentForm
+from comments.discussion.markup import comment_markup
 from comments.discussion.paging import requested_page
 from comments.discussion.selectors import (
     comment_page_number,
@@ -90,6 +91,9 @@ def article_discussion(request, article, *, form=None) -> dict:
     )
     if page > discussion.page.count:
         raise Http404("No such comment page.")
+    signed_in = request.user.is_authenticated
+    for node in discussion.nodes:
+        node.markup = comment_markup(node, signed_in=signed_in, page_number=discussion.page.number)
     return {
         "discussion": discussion,
         "comment_form": form,

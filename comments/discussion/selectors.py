@@ -198,6 +198,7 @@ class CommentNode:
     closes: range = range(0)  # reply lists to close before this comment
     parent: "CommentNode | None" = None
     avatar: str = ""  # given by discussion_for, which looks the URLs up for a whole page
+    markup: str = ""  # its list item as the page shows it (comments.discussion.markup)
     date_text: str = ""  # "October 21, 2021 at 3:02 p.m."
     key: str = field(init=False)  # the comment's id as text, for anchors and URLs
     avatar_css: str = field(init=False)  # the avatar as a CSS url(), for the comment's style
