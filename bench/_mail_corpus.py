@@ -36,7 +36,7 @@ GROUPS = {
 }
 
 
-def comment_text(raw: str) -> str:
+def comment_text(raw: bytes) -> str:
     subject, _, body = _message_text(raw).partition("\n")
     lines = [line for line in body.splitlines() if not line.lstrip().startswith(">")]
     text = re.sub(r"\s+", " ", f"{subject.strip()}. {' '.join(lines)}").strip()
@@ -46,11 +46,13 @@ def comment_text(raw: str) -> str:
 
 
 def sample(folder: Path, label: str) -> list[dict]:
-    paths = [p for group in GROUPS[label] for p in sorted((folder / group).glob("*.json"))]
+    # The .txt files are the messages' original bytes, each part in its own charset (their
+    # MD5 is their name); the .json files hold them decoded as UTF-8, other letters lost.
+    paths = [p for group in GROUPS[label] for p in sorted((folder / group).glob("*.txt"))]
     step = len(paths) // EACH
     entries = []
     for path in paths[::step]:
-        text = comment_text(json.loads(path.read_text(encoding="utf-8"))["text"])
+        text = comment_text(path.read_bytes())
         if len(text) >= 40:
             entries.append(
                 {"label": label, "source": f"{path.parent.name}/{path.stem}", "text": text}

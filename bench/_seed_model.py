@@ -39,29 +39,68 @@ SPAMASSASSIN_LABELS = {
 TAG_RE = re.compile(r"(?is)<(script|style)\b.*?</\1>|<[^>]+>")
 
 
-def _message_text(raw: str) -> str:
-    message = email.message_from_string(raw, policy=email.policy.compat32)
-    parts = []
+# An HTML part whose charset only its own markup declares (`<meta … charset=koi8-r>`).
+META_CHARSET_RE = re.compile(rb"""<meta[^>]*charset=["']?([-\w.:]+)""", re.IGNORECASE)
+
+
+def _decode(data: bytes, charset: str | None) -> str:
+    """`data` in `charset`; undeclared, UTF-8 when it is valid UTF-8, else Windows-1252 (what
+    mail programs of the time wrote when they said nothing)."""
+    for name in (charset, "utf-8") if charset else ("utf-8",):
+        try:
+            return data.decode(name)
+        except LookupError:  # a name no codec knows ("default_charset", "x-unknown")
+            continue
+        except UnicodeDecodeError:
+            if name == charset:
+                return data.decode(name, errors="replace")
+    return data.decode("cp1252", errors="replace")
+
+
+def _part_charset(part) -> str | None:
+    charset = part.get_content_charset()
+    if not charset and part.get_content_subtype() == "html":
+        declared = META_CHARSET_RE.search(part.get_payload(decode=True) or b"")
+        charset = declared.group(1).decode("ascii") if declared else None
+    return charset
+
+
+def _subject(message, charset: str | None) -> str:
+    """The subject, its RFC 2047 encoded words decoded; raw 8-bit bytes in it (sent without
+    encoding, as much spam was) are read in the charset of the message's text."""
+    raw = next((value for key, value in message.raw_items() if key.lower() == "subject"), "")
+    if not raw.isascii():
+        # The parser keeps undecodable header bytes as surrogates: turn them back into bytes.
+        return _decode(raw.encode("ascii", "surrogateescape"), charset).strip()
+    return str(message.get("Subject", "")).strip()
+
+
+def _message_text(raw: bytes) -> str:
+    """The subject and the text of a message (its original bytes): each text part decoded
+    from its transfer encoding (quoted-printable, base64) and then from its declared charset
+    (the part's header, or an HTML part's `<meta>`), markup dropped."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    parts, charsets = [], []
     for part in message.walk():
         if part.get_content_maintype() != "text":
             continue
-        payload = part.get_payload(decode=True) or b""
-        try:
-            text = payload.decode(part.get_content_charset() or "latin-1", errors="replace")
-        except LookupError:  # charsets no codec knows ("default_charset")
-            text = payload.decode("latin-1")
+        charset = _part_charset(part)
+        text = _decode(part.get_payload(decode=True) or b"", charset)
         if part.get_content_subtype() == "html":
             text = html.unescape(TAG_RE.sub(" ", text))
         parts.append(text)
-    subject = str(message.get("Subject", ""))
+        charsets.append(charset)
+    subject = _subject(message, next((c for c in charsets if c), None))
     return f"{subject}\n{' '.join(parts)[:BODY_CHARS]}"
 
 
 def spamassassin(folder: Path):
     """(label, text) for each message of the stdlib package's data folder."""
     for group, label in SPAMASSASSIN_LABELS.items():
-        for path in sorted((folder / group).glob("*.json")):
-            yield label, _message_text(json.loads(path.read_text(encoding="utf-8"))["text"])
+        # The .txt files are the messages' original bytes (their MD5 is their name); the
+        # .json files hold the same text decoded as UTF-8, other charsets' letters lost.
+        for path in sorted((folder / group).glob("*.txt")):
+            yield label, _message_text(path.read_bytes())
 
 
 def build(corpus: list[dict] | None = None, spamassassin_folder: Path | None = None) -> dict:

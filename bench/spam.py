@@ -175,20 +175,15 @@ def editor_reviews(outcomes: list[Outcome], editor) -> None:
 
 def learned_alone(corpus: list[dict]) -> Counter:
     """What the learned filter alone says of each comment: (label, "spam" / "hold" / "pass")."""
-    from django.conf import settings
-
-    from comments.moderation.learned import learned_score
+    from comments.moderation.checks import sends_readers_nowhere
+    from comments.moderation.learned import learned_reason, learned_score
 
     said = Counter()
     for entry in corpus:
         fields = {key: entry[key] for key in ("text", "name", "email", "url")}
-        probability = learned_score(**fields).probability
-        if probability >= settings.COMMENTS_LEARNED_SPAM_THRESHOLD:
-            said[entry["label"], "spam"] += 1
-        elif probability >= settings.COMMENTS_LEARNED_HOLD_THRESHOLD:
-            said[entry["label"], "hold"] += 1
-        else:
-            said[entry["label"], "pass"] += 1
+        nowhere = sends_readers_nowhere(text=entry["text"], url=entry["url"])
+        reason = learned_reason(learned_score(**fields), sends_nowhere=nowhere)
+        said[entry["label"], reason.verdict.value if reason else "pass"] += 1
     return said
 
 

@@ -46,6 +46,8 @@ BARE_DOMAIN_RE = re.compile(
     r"(?i)(?<![\w@.-])(?:[a-z0-9-]{2,}\.)+(?:com|net|org|info|biz|shop|store|online|site|"
     r"xyz|top|club|io|co|me|pro|vip|ru|ua|de|uk|us|in|cn|pl|fr|es|it|nl|eu)(?![\w-])"
 )
+# An email address in a comment's text: somewhere to write to, as a link is somewhere to go.
+EMAIL_ADDRESS_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 TOPIC_WORD_RE = re.compile(r"\w{4,}")
 TAG_RE = re.compile(r"<[^>]*>")
 # Words that say nothing about an article: function words, and the praise a promotion
@@ -259,6 +261,17 @@ def check_off_topic_promotion(*, text: str, url: str, article) -> Reason | None:
     return Reason(
         "off_topic_promotion", Verdict.HOLD, detail + (CROSS_SCRIPT if cross_script else "")
     )
+
+
+def sends_readers_nowhere(*, text: str, url: str) -> bool:
+    """A short comment (fewer than COMMENTS_SHORT_PROMOTION_LENGTH characters) with no link,
+    no domain and no email address in its text, and no website: nothing in it for a reader
+    to follow or write to ("Thanks for the update."). The learned filter holds such a comment
+    only from COMMENTS_LEARNED_HOLD_THRESHOLD_NO_LINK (`learned_reason`)."""
+    limit = settings.COMMENTS_SHORT_PROMOTION_LENGTH
+    if url.strip() or URL_RE.search(text) or BARE_DOMAIN_RE.search(text):
+        return False
+    return bool(limit) and len(normalize(text)) < limit and not EMAIL_ADDRESS_RE.search(text)
 
 
 def _looks_random(word: str) -> bool:

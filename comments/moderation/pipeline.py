@@ -44,6 +44,7 @@ from comments.moderation.checks import (
     check_off_topic_promotion,
     same_author,
     same_text,
+    sends_readers_nowhere,
 )
 from comments.moderation.learned import learned_clears, learned_reason, learned_score
 from comments.moderation.reasons import Decision, Reason, Verdict
@@ -200,7 +201,9 @@ def comment_verdict(submission: CommentSubmission) -> Decision:
             decision.add(reason)
     if not akismet_answered:
         score = learned_score(text=text, name=name, email=email, url=submission.url)
-        reason = learned_reason(score)
+        reason = learned_reason(
+            score, sends_nowhere=sends_readers_nowhere(text=text, url=submission.url)
+        )
         if reason is not None:
             decision.add(reason)
         elif learned_clears(score):

@@ -198,6 +198,59 @@ def test_the_uncertain_middle_is_held_and_legitimate_comments_pass(article, trai
     assert CommentModeration.objects.get(comment=fine).status == "published"
 
 
+# Spam words and legitimate ones mixed: the filter is unsure (README, "The learned filter").
+UNSURE = "Grow your channel with our promotion, the statement contradicts"
+
+
+def hold_just_below(fields, settings):
+    """Thresholds around the score of a comment posted with `fields`: above the usual hold
+    threshold, below the spam one."""
+    score = learned_score(
+        text=fields["text"], name="Rita Reader", email="b@example.net", url=fields.get("url", "")
+    ).probability
+    assert 0.5 < score < 0.99
+    settings.COMMENTS_LEARNED_HOLD_THRESHOLD = score - 0.01
+    settings.COMMENTS_LEARNED_SPAM_THRESHOLD = score + 0.01
+
+
+def test_a_short_comment_that_sends_readers_nowhere_is_held_only_from_the_higher_threshold(
+    article, trained, settings
+):
+    # Nothing to follow or write to: the filter's doubt alone does not hold it...
+    hold_just_below({"text": UNSURE}, settings)
+    settings.COMMENTS_LEARNED_HOLD_THRESHOLD_NO_LINK = 0.99
+    # (Numbers of one digit are no token: both comments score the same.)
+    published = post(article, email="a1@example.net", text=UNSURE + " (1)")
+    assert CommentModeration.objects.get(comment=published).status == "published"
+    assert published.is_public
+    # ...unless it is sure enough: from COMMENTS_LEARNED_HOLD_THRESHOLD_NO_LINK on, held.
+    settings.COMMENTS_LEARNED_HOLD_THRESHOLD_NO_LINK = settings.COMMENTS_LEARNED_HOLD_THRESHOLD
+    held = post(article, email="a2@example.net", text=UNSURE + " (2)")
+    record = CommentModeration.objects.get(comment=held)
+    assert record.status == "held" and not held.is_public
+    assert record.checks == " learned "
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"text": UNSURE + " https://growth.example/start"},
+        {"text": UNSURE + " growth-channel.com"},
+        {"text": UNSURE + ", write to grow@growth.example"},
+        {"text": UNSURE, "url": "https://growth.example"},
+        {"text": f"{UNSURE}. {UNSURE.upper()}! {UNSURE}?"},
+    ],
+    ids=["link", "domain", "email address", "website", "long"],
+)
+def test_a_comment_with_somewhere_to_go_or_many_words_is_held_from_the_usual_threshold(
+    article, trained, settings, fields
+):
+    hold_just_below(fields, settings)
+    settings.COMMENTS_LEARNED_HOLD_THRESHOLD_NO_LINK = 0.99
+    comment = post(article, email="b@example.net", **fields)
+    assert CommentModeration.objects.get(comment=comment).status == "held"
+
+
 RUSSIAN_HAM = [
     "Полный текст заявления министерства опубликован, подробности там.",
     "Спасибо за перевод заявления, подробности министерства важны.",

@@ -78,15 +78,21 @@ def test_the_shipped_seed_is_the_one_the_corpus_builds(db):
     assert json.loads(SEED_MODEL.read_text(encoding="utf-8")) == build()
 
 
-def test_through_the_form_and_the_admin_the_trained_half_keeps_the_corpus_targets(db, corpus):
-    # Issue #17's protocol (`python -m bench spam_protocol`): the first half sent through the
+@pytest.mark.parametrize("second_half", ["odd", "even"])
+def test_through_the_form_and_the_admin_each_trained_half_keeps_the_corpus_targets(
+    db, corpus, second_half
+):
+    # Issue #17's protocol (`python -m bench spam_protocol`): one half sent through the
     # comment form from distinct addresses and labelled with the admin's bulk actions, then
-    # the second half, counted on the page an anonymous reader opens.
-    taught, held_out = halves(corpus)
-    counts = measure(taught, held_out, trained=True, slug="protocol")
+    # the other half, counted on the page an anonymous reader opens.
+    even, odd = halves(corpus)
+    taught, held_out = (even, odd) if second_half == "odd" else (odd, even)
+    counts = measure(taught, held_out, trained=True, slug=f"protocol-{second_half}")
     assert counts["spam_kept"] / counts["spam"] >= 0.9
-    # The issue's target for corpora this project did not write, met on this half: the one
-    # comment with two links is held by the links rule until the trained filter lifts it.
+    # The issue's target for corpora this project did not write, met on both halves: the
+    # comment with two links is published once the trained filter lifts the links rule's
+    # hold, "Thanks for the update." since a short comment that sends readers nowhere is
+    # held only from COMMENTS_LEARNED_HOLD_THRESHOLD_NO_LINK; a bit.ly link stays held.
     assert counts["ham_published"] / counts["ham"] >= 0.95
     assert counts["ham_spam"] == counts["ham_refused"] == 0
     assert counts["ham_published"] + counts["ham_held"] == counts["ham"]
@@ -94,9 +100,10 @@ def test_through_the_form_and_the_admin_the_trained_half_keeps_the_corpus_target
 
 def test_through_the_form_and_the_admin_a_foreign_corpus_keeps_spam_from_readers(db):
     # bench/corpora/spamassassin.json, mail this project did not write, measured from the
-    # shipped seed model as a new site starts: the spam target holds. The trained filter lifts
-    # the links and off-topic holds of the messages it finds legitimate: 71 of 75 published
-    # (one short of 95%), the 4 still held being the filter's own doubts (README).
+    # shipped seed model as a new site starts. On this half (odd) spam is kept (69/75) and
+    # 71 of 75 are published, one short of 95%: the 4 still held are the filter's own doubts.
+    # The other half misses the other way (67/75 spam kept, 72/75 published): README,
+    # "Issue #17's protocol", measures both and what was tried.
     taught, held_out = halves(load(CORPORA / "spamassassin.json"))
     counts = measure(taught, held_out, trained=True, slug="protocol-mail", seed=True)
     assert counts["spam_kept"] / counts["spam"] >= 0.9
