@@ -15,6 +15,9 @@ end
 
 function init(args)
   math.randomseed(os.time() * 100 + id)
+  -- Each step's texts differ from the last step's: a comment sent again by the same guest
+  -- is taken as a double post, answered 302 without a second copy.
+  step = os.time()
   reads, likes, comments, redirected, other = 0, 0, 0, 0, 0
 end
 
@@ -30,7 +33,8 @@ function request()
   end
   comments = comments + 1
   local form = data.comments[math.random(#data.comments)]
-  local text = "&comment=Bench+comment+" .. id .. "-" .. comments .. "+on+the+talks."
+  local text = "&comment=Bench+comment+" .. step .. "-" .. id .. "-" .. comments
+    .. "+on+the+talks."
   return wrk.format("POST", form.path, form.headers, form.body .. text)
 end
 
