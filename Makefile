@@ -70,12 +70,12 @@ chromium:
 	fi
 
 ## test: the whole suite (SQLite unless DATABASE_URL says otherwise), browser tests included
-test: $(VENV)/.dev chromium
+test: $(VENV)/.dev chromium nginx
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## test-postgres: the whole suite against the local PostgreSQL server
 test-postgres: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
-test-postgres: $(VENV)/.dev chromium
+test-postgres: $(VENV)/.dev chromium nginx
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## bench: benchmarks, printed as tables
@@ -128,9 +128,9 @@ define debian_package
 	fi
 endef
 
-## nginx: Debian's nginx for `make demo-cluster` and `make bench-pages`
+## nginx: Debian's nginx for `make demo-cluster`, `make bench-pages` and the proxy-cache tests
 nginx:
-	$(call debian_package,nginx,the demo cluster)
+	$(call debian_package,nginx,the demo cluster and the proxy-cache tests)
 
 ## wrk: Debian's wrk (HTTP load generator) for `make bench-pages`
 wrk:
