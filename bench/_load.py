@@ -1,4 +1,4 @@
-"""The mixed load shared by `bench.cluster` and `bench.pages`: N concurrent clients, each
+"""The mixed load of `bench.cluster` (bench.pages drives wrk instead): N concurrent clients, each
 request 95% an anonymous read of a random article, 4% a like by a signed-in reader, 1% a
 guest comment through the article's real form, whose appearance on the given sites is then
 awaited as an anonymous reader (late after 1 s)."""

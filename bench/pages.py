@@ -20,7 +20,7 @@ each step; another probe likes and unlikes one article (that the load does not l
 counts the anonymous reads still showing the old count after 1 s.
 
 The form timing and comment rate limits are opened, as for the soak; DATABASE_CONN_MAX_AGE
-is 600 (README "Caching": without Redis, a cached page is two reads of the cache table).
+is 600 (README "Caching": without Redis, a cached page is one read of the cache table).
 
     python -m bench.pages [--seconds 10] [--step-seconds 15] [--before REV] [--no-before]
                           [--no-table-a]
