@@ -146,7 +146,6 @@ def _claim_rendering(page_key: str) -> bool:
 def page_generation_bump(*keys: str) -> None:
     """Mark what those keys cover as changed: pages stored before are not served again."""
     connection = transaction.get_connection()
-    in_database = isinstance(caches["default"], BaseDatabaseCache)
     if not connection.in_atomic_block:
         _bump(list(keys))
         return
@@ -155,7 +154,7 @@ def page_generation_bump(*keys: str) -> None:
     # locked until its end, and concurrent comments and likes, which also lock the
     # article, deadlock on PostgreSQL. Other caches are bumped at once as well, so that a
     # page rendered meanwhile is not kept.
-    if not in_database:
+    if not _in_database():
         _bump(list(keys))
     # Once after the commit, however many saves of the transaction asked for it (a comment
     # is saved three times): the first callback bumps every key asked for, the others find
@@ -175,12 +174,17 @@ def _bump_pending(connection) -> None:
 
 def _bump(keys) -> None:
     now = time.time_ns()
-    if len(keys) == 1:
-        cache.set(keys[0], now, timeout=None)
-        return
-    # One transaction for the keys, not one each, with the database cache.
-    with transaction.atomic():
-        cache.set_many({key: now for key in keys}, timeout=None)
+    generations = {key: now for key in keys}
+    if _in_database() and len(keys) > 1:
+        # One transaction for the keys, not one each.
+        with transaction.atomic():
+            cache.set_many(generations, timeout=None)
+    else:
+        cache.set_many(generations, timeout=None)
+
+
+def _in_database() -> bool:
+    return isinstance(caches["default"], BaseDatabaseCache)
 
 
 def article_pages_changed(article, *, comments: bool = True) -> None:
