@@ -15,10 +15,19 @@ fewer than 40 characters of text are skipped.
 
     python -m bench._mail_corpus path/to/package/data
 
+`--offset K` (1 to n − 1) starts each group's every-n-th pick at its K-th message instead of
+its first: another sample of the same corpus, none of its messages in the shipped one, for
+seeing how much the protocol's figures vary from one sample to the next (README, "Issue
+#17's protocol"). `--output` writes it elsewhere than bench/corpora/:
+
+    python -m bench._mail_corpus path/to/package/data --offset 3 --output /tmp/samples/3.json
+    SPAM_PROTOCOL_CORPORA=/tmp/samples python -m bench spam_protocol
+
 It is not part of the seed model (`bench/_seed_model.py` builds the seed from
 bench/spam_corpus.json alone): the protocol measures it as a corpus the site has not seen.
 """
 
+import argparse
 import json
 import re
 import sys
@@ -45,13 +54,13 @@ def comment_text(raw: bytes) -> str:
     return text
 
 
-def sample(folder: Path, label: str) -> list[dict]:
+def sample(folder: Path, label: str, offset: int = 0) -> list[dict]:
     # The .txt files are the messages' original bytes, each part in its own charset (their
     # MD5 is their name); the .json files hold them decoded as UTF-8, other letters lost.
     paths = [p for group in GROUPS[label] for p in sorted((folder / group).glob("*.txt"))]
     step = len(paths) // EACH
     entries = []
-    for path in paths[::step]:
+    for path in paths[offset % step :: step]:
         text = comment_text(path.read_bytes())
         if len(text) >= 40:
             entries.append(
@@ -61,8 +70,13 @@ def sample(folder: Path, label: str) -> list[dict]:
 
 
 def main() -> None:
-    folder = Path(sys.argv[1])
-    spam, ham = sample(folder, "spam"), sample(folder, "ham")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="the package's data folder")
+    parser.add_argument("--offset", type=int, default=0, help="another sample (1, 2, …)")
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    options = parser.parse_args()
+    spam = sample(options.folder, "spam", options.offset)
+    ham = sample(options.folder, "ham", options.offset)
     comments = []
     # Spam, legitimate, legitimate, spam, …: every other entry (`bench.spam.halves`) takes
     # as many of each.
@@ -86,11 +100,11 @@ def main() -> None:
         "start of each message as a comment's text, senders replaced by neutral names. Not "
         "written by this project; not in the seed model."
     )
-    OUTPUT.write_text(
+    options.output.write_text(
         json.dumps({"about": about, "comments": comments}, ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8",
     )
-    print(f"{OUTPUT.relative_to(ROOT)}: {len(comments)} entries")
+    print(f"{options.output}: {len(comments)} entries")
 
 
 if __name__ == "__main__":

@@ -21,10 +21,14 @@ Then the same on each corpus of bench/corpora/ (same JSON format), which this pr
 not write and the seed model was not built from: there the site starts as a new one does,
 with the shipped seed model (comments/moderation/seed_model.json), untrained and trained.
 
+With SPAM_PROTOCOL_CORPORA set to a folder, its corpora (same format) are measured too, the
+same way: other samples of a corpus (`python -m bench._mail_corpus … --offset K`).
+
     python -m bench spam_protocol
 """
 
 import json
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -195,6 +199,8 @@ def run() -> None:
     print()
     with override_settings(AKISMET_API_KEY=""):
         print_protocol(CORPUS, seed=False)
-        for path in sorted(CORPORA.glob("*.json")):
+        more = os.environ.get("SPAM_PROTOCOL_CORPORA")
+        paths = sorted(CORPORA.glob("*.json")) + (sorted(Path(more).glob("*.json")) if more else [])
+        for path in paths:
             print_protocol(path, seed=True)
     print("targets (trained): spam kept ≥ 90%, ham published ≥ 95%, none refused")
