@@ -98,27 +98,24 @@ def test_through_the_form_and_the_admin_each_trained_half_keeps_the_corpus_targe
     assert counts["ham_published"] + counts["ham_held"] == counts["ham"]
 
 
-def test_through_the_form_and_the_admin_a_foreign_corpus_keeps_spam_from_readers(db):
-    # bench/corpora/spamassassin.json, mail this project did not write, measured from the
-    # shipped seed model as a new site starts. On this half (odd) spam is kept (69/75) and
-    # 71 of 75 are published, one short of 95%: the 4 still held are the filter's own doubts.
-    # The other half misses the other way (67/75 spam kept, 72/75 published): README,
-    # "Issue #17's protocol", measures both and what was tried.
-    taught, held_out = halves(load(CORPORA / "spamassassin.json"))
-    counts = measure(taught, held_out, trained=True, slug="protocol-mail", seed=True)
+# Corpora this project did not write, measured from the shipped seed as a new site starts,
+# on their odd half; README, "Issue #17's protocol", measures both halves and the spread
+# between samples.
+# - bench/corpora/spamassassin.json, mail: spam kept 69/75, 71 of 75 published, one short of
+#   95%; the 4 still held are the filter's own doubts. The other half misses the other way
+#   (67/75 spam kept, 72/75 published).
+# - bench/corpora/sms.json, text messages people sent each other and the spam sent to their
+#   phones: spam kept 72/75; short legitimate messages whose few known words lean spam ("Your
+#   dad is back in ph?": "your", "back") are held, so 66 of 75 are published.
+# The published share is guarded at the measured level, below the issue's 95%.
+@pytest.mark.parametrize(
+    ("corpus_file", "published_at_least"), [("spamassassin.json", 0.94), ("sms.json", 0.88)]
+)
+def test_through_the_form_and_the_admin_a_foreign_corpus_keeps_spam_from_readers(
+    db, corpus_file, published_at_least
+):
+    taught, held_out = halves(load(CORPORA / corpus_file))
+    counts = measure(taught, held_out, trained=True, slug="protocol-foreign", seed=True)
     assert counts["spam_kept"] / counts["spam"] >= 0.9
-    assert counts["ham_published"] / counts["ham"] >= 0.94
-    assert counts["ham_refused"] == 0
-
-
-def test_through_the_form_and_the_admin_text_messages_keep_spam_from_readers(db):
-    # bench/corpora/sms.json, text messages people sent each other and the spam sent to their
-    # phones (the SMS Spam Collection), measured from the shipped seed as a new site starts.
-    # Spam is kept on both halves (72/75 on this one). Short legitimate messages whose few
-    # known words lean spam ("Your dad is back in ph?": "your", "back") are held, so 66 of
-    # 75 are published, short of the issue's 95%: README, "Issue #17's protocol".
-    taught, held_out = halves(load(CORPORA / "sms.json"))
-    counts = measure(taught, held_out, trained=True, slug="protocol-sms", seed=True)
-    assert counts["spam_kept"] / counts["spam"] >= 0.9
-    assert counts["ham_published"] / counts["ham"] >= 0.88
+    assert counts["ham_published"] / counts["ham"] >= published_at_least
     assert counts["ham_refused"] == 0
