@@ -54,6 +54,15 @@ def comment_text(raw: bytes) -> str:
     return text
 
 
+def write_corpus(path: Path, about: str, comments: list[dict]) -> None:
+    """A corpus file as `bench.spam_protocol.load` reads it."""
+    path.write_text(
+        json.dumps({"about": about, "comments": comments}, ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    print(f"{path}: {len(comments)} entries")
+
+
 def sample(folder: Path, label: str, offset: int = 0) -> list[dict]:
     # The .txt files are the messages' original bytes, each part in its own charset (their
     # MD5 is their name); the .json files hold them decoded as UTF-8, other letters lost.
@@ -100,11 +109,7 @@ def main() -> None:
         "start of each message as a comment's text, senders replaced by neutral names. Not "
         "written by this project; not in the seed model."
     )
-    options.output.write_text(
-        json.dumps({"about": about, "comments": comments}, ensure_ascii=False, indent=1) + "\n",
-        encoding="utf-8",
-    )
-    print(f"{options.output}: {len(comments)} entries")
+    write_corpus(options.output, about, comments)
 
 
 if __name__ == "__main__":

@@ -24,8 +24,9 @@ bench/spam_corpus.json alone).
 """
 
 import argparse
-import json
 from pathlib import Path
+
+from bench._mail_corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "bench" / "corpora" / "sms.json"
@@ -87,11 +88,7 @@ def main() -> None:
         "0.0.6, built by bench/_sms_corpus.py: distinct texts, senders replaced by neutral "
         "names. Not written by this project; not in the seed model."
     )
-    options.output.write_text(
-        json.dumps({"about": about, "comments": comments}, ensure_ascii=False, indent=1) + "\n",
-        encoding="utf-8",
-    )
-    print(f"{options.output}: {len(comments)} entries")
+    write_corpus(options.output, about, comments)
 
 
 if __name__ == "__main__":
