@@ -43,8 +43,22 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         super().on_authentication_error(
             request, provider, error=error, exception=exception, extra_context=extra_context
         )
-        logger.warning("Login with %s failed: %s %r", provider.id, error, exception)
-        state = (extra_context or {}).get("state")
+        context = extra_context or {}
+        # What the provider answered and whether this session held the login's state: an
+        # "unknown" failure is one of the two, and allauth does not say which.
+        if context.get("state"):
+            state_seen = "found"
+        else:
+            state_seen = "not in this session" if context.get("state_id") else "not sent"
+        logger.warning(
+            "Login with %s failed: %s %r (provider's error %r; state %s)",
+            provider.id,
+            error,
+            exception,
+            request.GET.get("error"),
+            state_seen,
+        )
+        state = context.get("state")
         if state is None and request.GET.get("error") and not request.GET.get("state"):
             # Some providers leave `state` out of an error answer ("access_denied"): the
             # login this browser started last with them is the one that failed.

@@ -236,11 +236,16 @@ def test_logging_in_again_refreshes_the_picture(client, article, providers, mock
 
 
 def test_denied_consent_returns_to_the_article_with_the_text_and_a_clear_message(
-    client, article, providers
+    client, article, providers, caplog
 ):
     _, query = start_login(client, article, "google", comment=DRAFT)
 
     response = finish_login(client, "google", query, error="access_denied")
+
+    assert (
+        "Login with google failed: cancelled None (provider's error 'access_denied'; state found)"
+        in caplog.messages
+    )
 
     assert response["Location"] == f"{article.get_absolute_url()}#respond"
     page = client.get(article.get_absolute_url())
@@ -290,13 +295,18 @@ def test_a_wordpress_profile_failure_is_a_clear_message_too(
     assert "WordPress.com could not log you in." in page
 
 
-def test_a_callback_without_a_started_login_explains_itself(client, providers):
+def test_a_callback_without_a_started_login_explains_itself(client, providers, caplog):
     response = client.get("/accounts/google/login/callback/", {"state": "forged", "code": "x"})
 
     assert response.status_code == 401
     html = response.content.decode()
     assert "Google could not log you in: the login took too long" in html
     assert 'class="site-header"' in html  # allauth's pages look like the site
+    # The operator's log says which kind of failure it was.
+    assert (
+        "Login with google failed: unknown None (provider's error None; state not in this session)"
+        in caplog.messages
+    )
 
 
 def test_an_error_in_the_popup_ends_on_its_last_page_with_the_notice_for_the_form(
