@@ -48,7 +48,7 @@ from blog.wordpress.media import GALLERY, IMAGE_PATH, Attachment, MediaFiles, ga
 from blog.wordpress.parse import Author, Comment, Post, Site, Term, parse_date, wxr_read
 from comments.discussion.services import threads_repair
 from comments.models import CommentModeration
-from comments.moderation.learned import SPAM, learned_train, learned_train_new
+from comments.moderation.learned import HAM, SPAM, learned_train, learned_train_new
 
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\s*")
 KINDS = ("authors", "categories", "tags", "posts", "comments", "redirects", "attachments")
@@ -228,13 +228,16 @@ def read_author_map(lines) -> dict[str, str]:
 
 
 class WordPressImporter:
-    def __init__(self, *, summary, author_map, media, pingbacks, editor, time_zone):
+    def __init__(
+        self, *, summary, author_map, media, pingbacks, editor, time_zone, teach_approved=False
+    ):
         self.summary = summary
         self.dry_run = summary.dry_run
         self.author_map = author_map or {}
         self.media = media
         self.pingbacks = pingbacks
         self.editor = editor
+        self.teach_approved = teach_approved
         self.tz = ZoneInfo(time_zone or settings.TIME_ZONE)
         self.origin = "wordpress:"
         self.prefix = ""
@@ -848,20 +851,31 @@ class WordPressImporter:
             place(first, 0, [])
         return positions
 
+    def _teaches(self, status) -> str:
+        """The label an imported comment of `status` teaches the learned filter ("" none).
+        WordPress's spam is an editor's (or Akismet's) decision, as when an editor marks spam
+        here. Its approved comments are a decision only where the site held comments for
+        review, which the export does not say: taught only with `teach_approved`."""
+        if status == CommentModeration.Status.SPAM:
+            return SPAM
+        if status == CommentModeration.Status.PUBLISHED and self.teach_approved:
+            return HAM
+        return ""
+
     def _moderation_create(self, created) -> None:
-        records, spam = [], []
+        records, taught = [], {SPAM: [], HAM: []}
         for comment, row in created:
             status = COMMENT_STATES.get(comment.approved, CommentModeration.Status.HELD)
             record = CommentModeration(comment=row, status=status, checked_at=row.submit_date)
-            if status == CommentModeration.Status.SPAM:
-                # WordPress's spam is an editor's (or Akismet's) decision: the learned
-                # filter is taught it, as when an editor marks spam here.
+            label = self._teaches(status)
+            if label:
                 record.reviewed_by, record.reviewed_at = self.editor, self.now
-                record.trained_as = SPAM
-                spam.append(row)
+                record.trained_as = label
+                taught[label].append(row)
             records.append(record)
         CommentModeration.objects.bulk_create(records, batch_size=500)
-        learned_train_new(comments=spam, label=SPAM)
+        for label, rows in taught.items():
+            learned_train_new(comments=rows, label=label)
 
     def _comment_fingerprint(self, comment: Comment) -> str:
         return _fingerprint(comment.content, comment.approved, comment.author, comment.email)
@@ -886,8 +900,9 @@ class WordPressImporter:
         row.save(update_fields=["comment", "is_public", "is_removed"])
         record.status = status
         record.save(update_fields=["status"])
-        if status == CommentModeration.Status.SPAM:
-            learned_train(comment=row, label=SPAM)
+        label = self._teaches(status)
+        if label:
+            learned_train(comment=row, label=label)
         self._link_save(
             link,
             kind=ImportedItem.Kind.COMMENT,
@@ -907,6 +922,7 @@ def wordpress_import(
     pingbacks: bool = False,
     editor=None,
     time_zone: str | None = None,
+    teach_approved: bool = False,
     progress=None,
 ) -> ImportSummary:
     """Import the WordPress export `source` (a path or a binary file) in one transaction.
@@ -915,6 +931,8 @@ def wordpress_import(
     address) or "skip"; `pingbacks` imports
     pingbacks and trackbacks as comments; `editor` is recorded as the reviewer of imported
     spam; `time_zone` reads dates that WordPress wrote without their UTC twin;
+    `teach_approved` teaches the learned spam filter the approved comments as legitimate
+    (its spam is always taught), for a site whose WordPress held comments for review;
     `progress(read, size, summary)`, when given, is called as the file is read (bytes read
     of its size, at most every `PROGRESS_SECONDS`) and once at its end. Raises `WXRError`
     (nothing saved) for a file that is not a complete export."""
@@ -926,6 +944,7 @@ def wordpress_import(
         pingbacks=pingbacks,
         editor=editor,
         time_zone=time_zone,
+        teach_approved=teach_approved,
     )
     with contextlib.ExitStack() as stack:
         size = 0

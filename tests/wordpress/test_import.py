@@ -10,6 +10,7 @@ from django_comments_xtd.models import XtdComment
 from blog.models import Article, Category, Redirect, Tag
 from blog.wordpress import WXRError, wordpress_import
 from comments.models import CommentModeration, SpamToken
+from comments.moderation.learned import learned_stats
 from tests.wordpress.conftest import FIELD_NOTES
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +173,27 @@ def test_spam_teaches_the_learned_filter_as_an_editors_decision(imported):
     assert SpamToken.objects.get(token="replica").spam_count == 1
 
 
+def test_approved_comments_teach_the_filter_only_when_asked(imported):
+    # WordPress publishes comments unreviewed unless the site held them: by default its
+    # approved comments are no decision the filter learns from.
+    assert set(CommentModeration.objects.values_list("trained_as", flat=True)) == {"", "spam"}
+    assert learned_stats()["ham_comments"] == 0
+
+
+def test_teach_approved_makes_the_approved_comments_legitimate_examples(db):
+    wordpress_import(source=str(FIELD_NOTES), teach_approved=True)
+
+    nadia = CommentModeration.objects.get(comment__user_name="Nadia")
+    assert nadia.trained_as == "ham" and nadia.reviewed_at is not None
+    # Nadia, Alice Aubert and Zoë were approved; Omar's comment was still held (no
+    # decision), the troll's trashed.
+    assert learned_stats()["ham_comments"] == 3
+    assert CommentModeration.objects.get(comment__user_name="Omar").trained_as == ""
+    assert SpamToken.objects.get(token="street").ham_count == 1
+    assert SpamToken.objects.get(token="our").ham_count == 2  # Nadia's and Zoë's
+    assert SpamToken.objects.get(token="replica").spam_count == 1
+
+
 def test_imported_stories_are_not_announced_to_followers(imported):
     assert not Article.objects.filter(announced_at__isnull=True).exists()
 
@@ -228,6 +250,12 @@ def test_a_newer_export_adds_what_is_new_and_updates_what_changed(imported, wxr)
     assert [c.user_name for c in order.order_by("order")] == [
         "Nadia", "Alice Aubert", "Omar", "Nadia", "Zoë",
     ]  # fmt: skip
+
+
+def test_a_comment_approved_since_the_last_import_is_taught_when_asked(imported, wxr):
+    wordpress_import(source=str(wxr(newer_export())), teach_approved=True)
+    assert CommentModeration.objects.get(comment__user_name="Omar").trained_as == "ham"
+    assert SpamToken.objects.get(token="bakery").ham_count == 1
 
 
 def test_a_story_edited_here_is_not_overwritten_by_a_newer_export(imported, wxr):

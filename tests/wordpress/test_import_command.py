@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from blog.models import Article
+from comments.moderation.learned import learned_stats
 from tests.wordpress.conftest import FIELD_NOTES
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +45,9 @@ def test_a_truncated_file_is_named_with_its_line(tmp_path):
     with pytest.raises(CommandError, match=r"cut\.xml, line \d+: .* Nothing was imported\."):
         run(str(truncated))
     assert not Article.objects.exists()
+
+
+def test_teach_approved_teaches_the_filter_the_approved_comments():
+    run(str(FIELD_NOTES), "--teach-approved")
+    stats = learned_stats()
+    assert (stats["spam_comments"], stats["ham_comments"]) == (1, 3)

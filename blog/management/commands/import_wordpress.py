@@ -33,6 +33,12 @@ class Command(BaseCommand):
             "--pingbacks", action="store_true", help="Import pingbacks and trackbacks too."
         )
         parser.add_argument(
+            "--teach-approved",
+            action="store_true",
+            help="Teach the learned spam filter the approved comments as legitimate (its "
+            "spam is always taught): for a site whose WordPress held comments for review.",
+        )
+        parser.add_argument(
             "--time-zone",
             help="The WordPress site's time zone, for dates it wrote without UTC "
             "(default: TIME_ZONE).",
@@ -55,6 +61,7 @@ class Command(BaseCommand):
                     media=options["media"],
                     pingbacks=options["pingbacks"],
                     time_zone=options["time_zone"],
+                    teach_approved=options["teach_approved"],
                 )
         except OSError as exc:
             raise CommandError(str(exc)) from None
