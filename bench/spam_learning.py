@@ -67,10 +67,11 @@ def measure(half: list[dict], pool: dict[str, list[dict]], decisions: int, slug:
 
 
 def cell(summary) -> str:
+    """ "spam kept, legitimate published", with ✓ when both targets hold."""
     published = summary.ham_results.get("published", 0)
-    return (
-        f"{summary.spam_caught}/{summary.spam_total}, {published}/{summary.ham_total}"
-        f"{' ✓' if summary.spam_caught_share >= 0.9 and published >= 0.95 * summary.ham_total else ''}"
+    met = summary.spam_caught_share >= 0.9 and published >= 0.95 * summary.ham_total
+    return f"{summary.spam_caught}/{summary.spam_total}, {published}/{summary.ham_total}" + (
+        " ✓" if met else ""
     )
 
 
@@ -90,8 +91,8 @@ def run() -> None:
         for corpus in sorted(CORPORA.glob("*.json")):
             pool = pool_for(corpus, Path(folder))
             most = min(len(entries) for entries in pool.values())
+            even, odd = halves(load(corpus))
             for decisions in [n for n in DECISIONS if n <= most]:
-                even, odd = halves(load(corpus))
                 cells = [
                     cell(measure(half, pool, decisions, f"learning-{corpus.stem}-{name}"))
                     for name, half in (("odd", odd), ("even", even))
