@@ -525,12 +525,12 @@ COMMENTS_LEARNED_SPAM_THRESHOLD = envfloat(
     "COMMENTS_LEARNED_SPAM_THRESHOLD", 0.95, minimum=0.5, maximum=1.0
 )
 COMMENTS_LEARNED_HOLD_THRESHOLD = envfloat(
-    "COMMENTS_LEARNED_HOLD_THRESHOLD", 0.6, minimum=0.5, maximum=1.0
+    "COMMENTS_LEARNED_HOLD_THRESHOLD", 0.65, minimum=0.5, maximum=1.0
 )
 # A short comment with no link, domain, email address or website sends readers nowhere: the
 # filter holds it only from this score (never below the hold threshold).
 COMMENTS_LEARNED_HOLD_THRESHOLD_NO_LINK = envfloat(
-    "COMMENTS_LEARNED_HOLD_THRESHOLD_NO_LINK", 0.8, minimum=0.5, maximum=1.0
+    "COMMENTS_LEARNED_HOLD_THRESHOLD_NO_LINK", 0.9, minimum=0.5, maximum=1.0
 )
 # Below the ham threshold the trained filter's "legitimate" lifts the holds of the links and
 # short off-topic promotion rules, which only stand in for a missing opinion (README,

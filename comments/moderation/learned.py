@@ -6,7 +6,12 @@ Bogofilter do.
   pairs (they have no spaces), emoji one by one, a word mixing Latin, Cyrillic or Greek
   letters ("vіagra" with a Cyrillic "і"), the domains of links and of the website
   (`domain:shop.example.com` and its parents), the number of links, the words of the name
-  (`name:…`) and the email domain (`emaildomain:…`). A comment counts each token once.
+  (`name:…`) and the email domain (`emaildomain:…`). Shapes besides, which the words alone
+  lose: a word written in capitals (`upper:free` for "FREE", as Bogofilter keeps case), the
+  length of each number of three digits or more (`digits:11`: a phone number, whichever it
+  is), each script the text is written in (`script:cyrillic`, `script:cjk`: a site learns
+  which languages its readers write in) and the text's length, in powers of two
+  (`length:7`: 64 to 127 characters). A comment counts each token once.
 - **Training.** An editor's "spam", "not spam" or approval adds the comment's tokens to
   the spam or legitimate counts (`SpamToken`, one row each, plus the `TOTALS` row counting
   comments), in one transaction, with relative updates so concurrent decisions add up.
@@ -20,6 +25,7 @@ Bogofilter do.
   evidence.
 """
 
+import functools
 import json
 import math
 import re
@@ -61,7 +67,11 @@ CJK = (
 )
 CJK_SPLIT_RE = re.compile(rf"[{CJK}]+|[^{CJK}]+")
 CJK_RUN_RE = re.compile(rf"[{CJK}]")
-SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+# The scripts whose look-alike letters make a word that mixes them ("vіagra") suspicious.
+MIXABLE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK"})
+NUMBER_RE = re.compile(r"\d{3,}")
+MAX_DIGITS = 12  # longer numbers share one token
+MAX_LENGTH_BITS = 13  # texts of 4,096 characters and more share one length token
 
 
 # --- Tokens ------------------------------------------------------------------------------
@@ -71,11 +81,15 @@ def _clean(value: str) -> str:
     return unicodedata.normalize("NFKC", value).casefold()
 
 
+@functools.lru_cache(maxsize=4096)
 def _script(letter: str) -> str | None:
-    if not letter.isalpha() or letter.isascii():
-        return "LATIN" if letter.isalpha() else None
-    name = unicodedata.name(letter, "")
-    return next((script for script in SCRIPTS if name.startswith(script)), None)
+    """The script of a letter, as the first word of its Unicode name ("LATIN", "CYRILLIC",
+    "CJK", "HIRAGANA", "ARABIC", …); None for anything but a letter."""
+    if not letter.isalpha():
+        return None
+    if letter.isascii():
+        return "LATIN"
+    return unicodedata.name(letter, "").split(" ", 1)[0].split("-")[0] or None
 
 
 def _word_tokens(text: str):
@@ -88,8 +102,20 @@ def _word_tokens(text: str):
                 yield f"long:{part[0]}"
             elif len(part) >= MIN_WORD:
                 yield part
-                if len({_script(c) for c in part} - {None}) > 1:
+                if len({_script(c) for c in part} & MIXABLE_SCRIPTS) > 1:
                     yield "script:mixed"
+
+
+def _shape_tokens(prose: str):
+    """What case-folded words lose: the words written in capitals, the length of each long
+    number, the scripts of the letters (`prose` NFKC-normalized, not case-folded)."""
+    for word in WORD_RE.findall(prose):
+        if MIN_WORD <= len(word) <= MAX_WORD and word.isalpha() and word.isupper():
+            yield f"upper:{word.casefold()}"
+    for number in NUMBER_RE.findall(prose):
+        yield f"digits:{min(len(number), MAX_DIGITS)}"
+    for script in sorted({_script(c) for c in set(prose)} - {None}):
+        yield f"script:{script.lower()}"
 
 
 def _emoji_tokens(text: str):
@@ -114,7 +140,8 @@ def _host(link: str) -> str:
 
 def tokenize(*, text: str, name: str = "", email: str = "", url: str = "") -> list[str]:
     """The distinct tokens of a comment, in the order first seen (at most `MAX_TOKENS`)."""
-    text = _clean(text)
+    normalized = unicodedata.normalize("NFKC", text)
+    text = normalized.casefold()
     links = URL_RE.findall(text)
     tokens = [token for link in links for token in _domain_tokens(_host(link))]
     if url.strip():
@@ -123,6 +150,8 @@ def tokenize(*, text: str, name: str = "", email: str = "", url: str = "") -> li
     prose = URL_RE.sub(" ", text)
     tokens += _word_tokens(prose)
     tokens += _emoji_tokens(prose)
+    tokens += _shape_tokens(URL_RE.sub(" ", normalized))
+    tokens.append(f"length:{min(len(text).bit_length(), MAX_LENGTH_BITS)}")
     tokens += (f"name:{word}" for word in _word_tokens(_clean(name)))
     if "@" in email:
         tokens.append("emaildomain:" + _clean(email.rsplit("@", 1)[1].strip())[:80])

@@ -67,7 +67,30 @@ def test_cyrillic_words_are_tokens_of_their_own():
 
 
 def test_words_shorter_than_three_letters_say_nothing():
-    assert tokenize(text="Спасибо за перевод, it is so") == ["links:0", "спасибо", "перевод"]
+    words = [t for t in tokenize(text="Спасибо за перевод, it is so") if ":" not in t]
+    assert words == ["спасибо", "перевод"]
+
+
+def test_words_in_capitals_are_also_tokens_of_their_own_in_any_script():
+    tokens = tokenize(text="FREE entry, free ТОЛЬКО СЕГОДНЯ, OK? NATO says")
+    assert {"upper:free", "upper:только", "upper:сегодня", "upper:nato"} <= set(tokens)
+    assert {"free", "только", "nato"} <= set(tokens)  # the word itself as well
+    assert "upper:ok" not in tokens and "upper:says" not in tokens
+
+
+def test_long_numbers_give_their_length_whatever_their_digits():
+    tokens = tokenize(text="Call 09061701461 or 08712460324 before 2026, not 42")
+    assert {"digits:11", "digits:4"} <= set(tokens)
+    assert "digits:2" not in tokens
+    assert tokens.count("digits:11") == 1  # two phone numbers: one token, counted once
+
+
+def test_the_scripts_of_the_text_and_its_length_are_tokens():
+    tokens = tokenize(text="Дякую за переклад, very helpful 東京", url="https://seo.example/")
+    assert {"script:cyrillic", "script:latin", "script:cjk"} <= set(tokens)
+    assert "length:6" in tokens  # 32 to 63 characters
+    assert "script:latin" not in tokenize(text="Дякую https://example.com/page")  # a link's letters
+    assert "length:1" in tokenize(text="!") and "length:13" in tokenize(text="a" * 9000)
 
 
 def test_cjk_runs_become_character_pairs():

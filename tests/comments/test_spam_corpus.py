@@ -99,22 +99,27 @@ def test_through_the_form_and_the_admin_each_trained_half_keeps_the_corpus_targe
 
 
 # Corpora this project did not write, measured from the shipped seed as a new site starts,
-# on their odd half; README, "Issue #17's protocol", measures both halves and the spread
+# each half in turn; README, "Issue #17's protocol", gives the figures and the spread
 # between samples.
-# - bench/corpora/spamassassin.json, mail: spam kept 69/75, 71 of 75 published, one short of
-#   95%; the 4 still held are the filter's own doubts. The other half misses the other way
-#   (67/75 spam kept, 72/75 published).
 # - bench/corpora/sms.json, text messages people sent each other and the spam sent to their
-#   phones: spam kept 72/75; short legitimate messages whose few known words lean spam ("Your
-#   dad is back in ph?": "your", "back") are held, so 66 of 75 are published.
-# The published share is guarded at the measured level, below the issue's 95%.
+#   phones: 73/75 and 71/75 spam kept, 72/75 and 73/75 published (the issue's targets).
+# - bench/corpora/spamassassin.json, mail: the even half meets the targets (69/75 kept,
+#   74/75 published); the odd half keeps 68/75 spam and publishes 71 of 75, one short of 95%
+#   (the filter's own doubts about list mail and news digests), guarded at that level.
 @pytest.mark.parametrize(
-    ("corpus_file", "published_at_least"), [("spamassassin.json", 0.94), ("sms.json", 0.88)]
+    ("corpus_file", "second_half", "published_at_least"),
+    [
+        ("sms.json", "odd", 0.95),
+        ("sms.json", "even", 0.95),
+        ("spamassassin.json", "odd", 0.94),
+        ("spamassassin.json", "even", 0.95),
+    ],
 )
 def test_through_the_form_and_the_admin_a_foreign_corpus_keeps_spam_from_readers(
-    db, corpus_file, published_at_least
+    db, corpus_file, second_half, published_at_least
 ):
-    taught, held_out = halves(load(CORPORA / corpus_file))
+    even, odd = halves(load(CORPORA / corpus_file))
+    taught, held_out = (even, odd) if second_half == "odd" else (odd, even)
     counts = measure(taught, held_out, trained=True, slug="protocol-foreign", seed=True)
     assert counts["spam_kept"] / counts["spam"] >= 0.9
     assert counts["ham_published"] / counts["ham"] >= published_at_least
