@@ -18,6 +18,10 @@ bench/_mail_corpus.py.
 
 `--rest --output FILE` writes the collection's other distinct messages instead (none of the
 sample's), in the same format: decisions for `python -m bench spam_learning` to teach.
+`--offset K --output FILE` (1 or 2) writes another sample of 150 and 150 taken the same way
+from those other messages, starting at the K-th: samples 1 and 2 share no message with each
+other or with the shipped one (`SPAM_PROTOCOL_CORPORA=folder python -m bench spam_protocol`
+measures them).
 
 Not part of the seed model (`bench/_seed_model.py` builds the seed from
 bench/spam_corpus.json alone).
@@ -45,6 +49,14 @@ def read(path: Path) -> dict[str, list[str]]:
     return texts
 
 
+def every_nth(texts: list[str], start: int = 0) -> list[str]:
+    """`EACH` texts spread over the whole list: every n-th, from the `start`-th."""
+    step = len(texts) // EACH
+    if start >= step:
+        raise SystemExit(f"only {step} samples of {EACH} fit in {len(texts)} messages")
+    return texts[start::step][:EACH]
+
+
 def entry(number: int, label: str, text: str) -> dict:
     return {
         "label": label,
@@ -59,18 +71,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("csv", type=Path, help="the package's spam_collection.csv")
     parser.add_argument("--rest", action="store_true", help="the messages not in the sample")
+    parser.add_argument("--offset", type=int, default=0, help="another sample (1 or 2)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     options = parser.parse_args()
     texts = read(options.csv)
-    picked = {label: found[:: len(found) // EACH][:EACH] for label, found in texts.items()}
+    picked = {label: every_nth(found) for label, found in texts.items()}
+    rest = {
+        label: [text for text in found if text not in set(picked[label])]
+        for label, found in texts.items()
+    }
+    if options.offset:
+        picked = {label: every_nth(found, options.offset - 1) for label, found in rest.items()}
     if options.rest:
         comments = [
             entry(number, label, text)
             for number, (label, text) in enumerate(
-                (label, text)
-                for label, found in texts.items()
-                for text in found
-                if text not in set(picked[label])
+                (label, text) for label, found in rest.items() for text in found
             )
         ]
     else:

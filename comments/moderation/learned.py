@@ -406,6 +406,27 @@ def learned_clears(score: Score) -> bool:
     return score.enough_evidence and score.probability < settings.COMMENTS_LEARNED_HAM_THRESHOLD
 
 
+def describe_token(token: str) -> str:
+    """A token as editors read it among the strongest words: the shapes in words ("FREE",
+    "11-digit number", "Cyrillic script", "64–127 characters"), the rest as it is."""
+    kind, _, value = token.partition(":")
+    if kind == "upper" and value:
+        return value.upper()
+    if kind == "digits" and value.isdigit():
+        if int(value) >= MAX_DIGITS:
+            return f"number of {value} digits or more"
+        return f"{value}-digit number"
+    if kind == "script" and value and value != "mixed":
+        return f"{value.upper() if len(value) <= 3 else value.title()} script"
+    if kind == "length" and value.isdigit():
+        bits = int(value)
+        low = 2 ** (bits - 1) if bits else 0
+        if bits >= MAX_LENGTH_BITS:
+            return f"{low:,}+ characters"
+        return f"{low:,}–{2**bits - 1:,} characters"
+    return token
+
+
 def learned_reason(score: Score, *, sends_nowhere: bool = False) -> Reason | None:
     """The filter's check in the pipeline, from a comment's `learned_score`: spam at or
     above COMMENTS_LEARNED_SPAM_THRESHOLD, held at or above COMMENTS_LEARNED_HOLD_THRESHOLD;
@@ -427,7 +448,7 @@ def learned_reason(score: Score, *, sends_nowhere: bool = False) -> Reason | Non
         verdict = Verdict.HOLD
     else:
         return None
-    strongest = ", ".join(token for token, f in score.clues[:5] if f > 0.5)
+    strongest = ", ".join(describe_token(token) for token, f in score.clues[:5] if f > 0.5)
     return Reason(
         "learned",
         verdict,

@@ -8,6 +8,7 @@ from comments.models import BlocklistEntry, CommentModeration, SpamToken
 from comments.moderation import actions
 from comments.moderation.learned import (
     TOTALS,
+    describe_token,
     learned_export,
     learned_import,
     learned_reset,
@@ -208,6 +209,26 @@ def test_a_spammy_comment_is_spam_with_its_strongest_words_shown(article, traine
     learned = next(r for r in record.reasons if r["check"] == "learned")
     assert learned["detail"].startswith("learned filter: 1.00 spam; strongest words: ")
     assert "unlock" in learned["detail"] and "emaildomain:spam.example" in learned["detail"]
+
+
+def test_shapes_among_the_strongest_words_read_as_words():
+    described = [
+        describe_token(token)
+        for token in tokenize(text="FREE prize, call 09061701461 Дякую")
+        if ":" in token and not token.startswith("links:")
+    ]
+    assert described == [
+        "FREE",
+        "11-digit number",
+        "Cyrillic script",
+        "Latin script",
+        "32–63 characters",
+    ]
+    assert describe_token("script:cjk") == "CJK script"
+    assert describe_token("length:13") == "4,096+ characters"
+    assert describe_token("digits:12") == "number of 12 digits or more"
+    assert describe_token("emaildomain:spam.example") == "emaildomain:spam.example"
+    assert describe_token("script:mixed") == "script:mixed"
 
 
 def test_the_uncertain_middle_is_held_and_legitimate_comments_pass(article, trained, settings):
