@@ -4,6 +4,7 @@ promotion, floods, blocked or first-time commenters) and returns a `Reason` when
 objects, None otherwise.
 """
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -223,14 +224,20 @@ CROSS_SCRIPT = " (written in a script the article does not use)"
 PROMOTING_WEBSITE = "promoting its website"
 
 
+@functools.lru_cache(maxsize=4096)
+def letter_script(letter: str) -> str | None:
+    """The script of a letter, as the first word of its Unicode name ("LATIN", "CYRILLIC",
+    "CJK", "HIRAGANA", "ARABIC", …); None for anything but a letter."""
+    if not letter.isalpha():
+        return None
+    if letter.isascii():
+        return "LATIN"
+    return unicodedata.name(letter, "").split(" ", 1)[0].split("-")[0] or None
+
+
 def _scripts(words) -> set[str]:
     """The scripts the letters of `words` are written in ("LATIN", "CYRILLIC", "CJK", …)."""
-    scripts = set()
-    for word in words:
-        for letter in word:
-            if letter.isalpha():
-                scripts.add(unicodedata.name(letter, "? ?").split()[0])
-    return scripts
+    return {letter_script(letter) for word in words for letter in word} - {None}
 
 
 def check_off_topic_promotion(*, text: str, url: str, article) -> Reason | None:

@@ -25,7 +25,6 @@ Bogofilter do.
   evidence.
 """
 
-import functools
 import json
 import math
 import re
@@ -40,7 +39,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 
 from comments.models import CommentModeration, SpamToken
-from comments.moderation.checks import URL_RE
+from comments.moderation.checks import URL_RE, letter_script
 from comments.moderation.reasons import Reason, Verdict
 
 SPAM, HAM = "spam", "ham"
@@ -81,17 +80,6 @@ def _clean(value: str) -> str:
     return unicodedata.normalize("NFKC", value).casefold()
 
 
-@functools.lru_cache(maxsize=4096)
-def _script(letter: str) -> str | None:
-    """The script of a letter, as the first word of its Unicode name ("LATIN", "CYRILLIC",
-    "CJK", "HIRAGANA", "ARABIC", …); None for anything but a letter."""
-    if not letter.isalpha():
-        return None
-    if letter.isascii():
-        return "LATIN"
-    return unicodedata.name(letter, "").split(" ", 1)[0].split("-")[0] or None
-
-
 def _word_tokens(text: str):
     for word in WORD_RE.findall(text):
         for part in CJK_SPLIT_RE.findall(word):
@@ -102,7 +90,7 @@ def _word_tokens(text: str):
                 yield f"long:{part[0]}"
             elif len(part) >= MIN_WORD:
                 yield part
-                if len({_script(c) for c in part} & MIXABLE_SCRIPTS) > 1:
+                if len({letter_script(c) for c in part} & MIXABLE_SCRIPTS) > 1:
                     yield "script:mixed"
 
 
@@ -114,7 +102,7 @@ def _shape_tokens(prose: str):
             yield f"upper:{word.casefold()}"
     for number in NUMBER_RE.findall(prose):
         yield f"digits:{min(len(number), MAX_DIGITS)}"
-    for script in sorted({_script(c) for c in set(prose)} - {None}):
+    for script in sorted({letter_script(c) for c in set(prose)} - {None}):
         yield f"script:{script.lower()}"
 
 
